@@ -1,0 +1,165 @@
+"""Backpropagation: `backward` (accumulate into leaves' `.grad`) and `grad` (return gradients).
+
+One loop serves both and never names an op: nodes are visited newest first (a node's `seq` is larger
+than its inputs' nodes', so this is a topological order), each node's gradient is complete when
+it is popped, and each input's share comes from the op's VJP in the ops table. Iterative, so
+a chain of a million ops needs no recursion.
+"""
+from __future__ import annotations
+
+from heapq import heappop, heappush
+
+import numpy as np
+
+from ..errors import GradError, GTypeError
+from .ops import NumpyF, TensorF, sum_to_np
+from .tensor import F64, Tensor, apply, as_tensor, const, enable_grad, fmt_shape, mode, norm_data
+
+
+def _seed(y, gradient, what):
+    """The gradient that starts the pass: 1 for a scalar, else `gradient` of y's shape."""
+    if gradient is None:
+        if y.data.size != 1:
+            raise GradError(f"{what} of a non-scalar tensor (shape {fmt_shape(y.shape)}) needs a "
+                            f"gradient of the same shape: {what}(gradient=...) with shape "
+                            f"{fmt_shape(y.shape)}, e.g. ones_like(y); or reduce it first with "
+                            f"sum() or mean()")
+        return np.ones(y.data.shape) if y.data.ndim else np.float64(1.0)
+    g = as_tensor(gradient).data
+    if g.shape != y.data.shape:
+        raise GradError(f"the gradient has shape {fmt_shape(g.shape)} but the tensor has shape "
+                        f"{fmt_shape(y.shape)}; they must match")
+    return g if g.dtype is F64 else g.astype(np.float64)
+
+
+def propagate(root, seed, create_graph=False, want=(), on_node=None):
+    """Run the backward pass from `root` with gradient `seed`.
+
+    Returns `(leaf_grads, node_grads)`: leaf tensor id -> [leaf, grad] for every leaf reached,
+    and node -> grad for the nodes in `want` (the grad_fn of non-leaf tensors whose gradient is
+    asked for). Gradients are numpy data, or Tensors when `create_graph` is true.
+    `on_node(node, g, input_grads)` is called after each node (for --explain).
+    """
+    F = TensorF if create_graph else NumpyF
+    leaf_grads = {}
+    node_grads = {}
+    if create_graph:
+        seed = const(norm_data(seed)) if not isinstance(seed, Tensor) else seed
+    node = root.grad_fn
+    if node is None:
+        leaf_grads[id(root)] = [root, seed]
+        return leaf_grads, node_grads
+    pending = {node: seed}
+    heap = [(node.seq, node)]
+    prev_mode = mode.enabled
+    mode.enabled = create_graph
+    try:
+        while heap:
+            node = heappop(heap)[1]
+            g = pending.pop(node)
+            if want and node in want:
+                node_grads[node] = g
+            op = node.op
+            inputs = node.inputs
+            if create_graph:
+                xs = tuple(x if x.data is d else const(d) for x, d in zip(inputs, node.saved))
+                y = apply(op, xs, node.params) if op.save_out else None
+            else:
+                xs = node.saved
+                y = node.out
+            p = node.params
+            sent = [] if on_node is not None else None
+            i = -1
+            for x in inputs:
+                i += 1
+                if not x.requires_grad:
+                    continue
+                vjp = op.vjps[i]
+                if vjp is None:
+                    continue
+                gi = vjp(F, g, y, p, *xs)
+                if op.broadcast and gi.shape != x.data.shape:
+                    gi = F.sum_to(gi, x.data.shape)
+                if sent is not None:
+                    sent.append((i, gi))
+                n = x.grad_fn
+                if n is None:
+                    acc = leaf_grads.get(id(x))
+                    if acc is None:
+                        leaf_grads[id(x)] = [x, gi]
+                    else:
+                        acc[1] = acc[1] + gi
+                elif n in pending:
+                    pending[n] = pending[n] + gi
+                else:
+                    pending[n] = gi
+                    heappush(heap, (n.seq, n))
+            if sent is not None:
+                on_node(node, g, sent)
+    finally:
+        mode.enabled = prev_mode
+    return leaf_grads, node_grads
+
+
+def _as_grad(g, x, create_graph):
+    """A gradient as a Tensor of x's shape (broadcasting views made real numbers)."""
+    if isinstance(g, Tensor):
+        return g
+    g = norm_data(np.asarray(g, dtype=np.float64) if not isinstance(g, (np.ndarray, np.float64)) else g)
+    if np.shape(g) != x.data.shape:
+        g = norm_data(np.broadcast_to(g, x.data.shape).copy())
+    return const(g)
+
+
+def backward(y, gradient=None, retain_graph=None, create_graph=False):
+    """Accumulate d y / d leaf into every leaf's `.grad` (a new tensor each time)."""
+    if not isinstance(y, Tensor):
+        raise GTypeError("backward() needs a tensor")
+    if not y.requires_grad:
+        raise GradError("backward() of a tensor that does not require grad: nothing to "
+                        "differentiate. Mark an input with requires_grad=True (or --wrt NAME)")
+    seed = _seed(y, gradient, "backward")
+    leaves, _ = propagate(y, seed, create_graph)
+    for leaf, g in leaves.values():
+        g = _as_grad(g, leaf, create_graph)
+        if leaf.grad is None:
+            leaf.grad = g
+        elif create_graph or g.requires_grad:
+            with enable_grad():
+                leaf.grad = leaf.grad + g
+        else:
+            leaf.grad = const(norm_data(leaf.grad.data + g.data))
+
+
+def grad(y, xs, grad_outputs=None, create_graph=False):
+    """d y / d x for each x of `xs` (a tensor or a list), without touching `.grad`.
+
+    Zeros for an x that y does not depend on. Returns a tensor for a tensor, a list for a list.
+    """
+    single = isinstance(xs, Tensor)
+    xs_list = [xs] if single else list(xs)
+    for x in xs_list:
+        if not isinstance(x, Tensor):
+            raise GTypeError("grad() differentiates with respect to tensors")
+    if not isinstance(y, Tensor):
+        raise GTypeError("grad() differentiates a tensor")
+    seed = _seed(y, grad_outputs, "grad")
+    results = [None] * len(xs_list)
+    if y.requires_grad:
+        want = {x.grad_fn for x in xs_list if x.grad_fn is not None}
+        leaves, nodes = propagate(y, seed, create_graph, want)
+        for k, x in enumerate(xs_list):
+            if x is y:
+                results[k] = seed
+            elif x.grad_fn is not None:
+                results[k] = nodes.get(x.grad_fn)
+            else:
+                hit = leaves.get(id(x))
+                results[k] = hit[1] if hit else None
+    out = []
+    for x, g in zip(xs_list, results):
+        if g is None:
+            out.append(const(np.zeros(x.data.shape) if x.data.ndim else np.float64(0.0)))
+        else:
+            out.append(_as_grad(g, x, create_graph))
+    return out[0] if single else out

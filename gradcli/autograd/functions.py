@@ -1,0 +1,625 @@
+"""The public functions of the engine: argument handling around the ops table, and creation.
+
+Each differentiable function checks and normalises its arguments (axes, shapes, indices) and
+calls `apply` with one entry of `ops.TABLE`. Tensor operators and methods are attached here too.
+"""
+from __future__ import annotations
+
+import builtins
+import math
+
+import numpy as np
+
+from ..errors import GIndexError, GradError, GTypeError, GValueError, LimitError, ShapeError
+from . import ops as _ops
+from .tensor import (F64, Tensor, apply, as_int, as_tensor, binary_fn, const, fmt_shape, mode,
+                     norm_data, to_data, type_name, unary_fn)
+
+_bsum, _bmax, _bany = builtins.sum, builtins.max, builtins.any
+
+# ----- limits (the language sets them; the engine checks before allocating) -----
+
+
+class Limits:
+    max_bytes = 4 << 30     # all values alive at once; a single allocation above it is refused
+
+
+limits = Limits()
+
+
+def check_alloc(nelements, what="tensor"):
+    """Refuse, before allocating, a tensor that alone would exceed the memory limit."""
+    nbytes = nelements * 8
+    if nbytes > limits.max_bytes:
+        raise LimitError(f"a {what} of {nelements:,} elements needs {_size(nbytes)}, more than the "
+                         f"memory limit of {_size(limits.max_bytes)}; raise it with --max-memory SIZE")
+
+
+def _size(n):
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+
+
+# ----- argument normalisation -----
+
+def axes_arg(axis, ndim):
+    """None, an int, or a list/tuple of ints -> None or a sorted tuple of non-negative axes."""
+    if axis is None:
+        return None
+    if isinstance(axis, Tensor) and axis.data.ndim == 1:
+        axis = [as_int(a) for a in axis.data.tolist()]
+    items = list(axis) if isinstance(axis, (list, tuple)) else [axis]
+    out = []
+    for a in items:
+        i = as_int(a, "an axis")
+        n = _bmax(ndim, 1)
+        if not -n <= i < n:
+            raise GIndexError(f"axis {i} is out of range for a tensor with {ndim} dimension"
+                              f"{'' if ndim == 1 else 's'}")
+        i %= n
+        if i in out:
+            raise GValueError(f"axis {i} appears twice")
+        out.append(i)
+    if ndim == 0:
+        return None
+    return tuple(sorted(out))
+
+
+def axis_arg(axis, ndim):
+    """A single axis, normalised to non-negative."""
+    i = as_int(axis, "an axis")
+    n = _bmax(ndim, 1)
+    if not -n <= i < n:
+        raise GIndexError(f"axis {i} is out of range for a tensor with {ndim} dimension"
+                          f"{'' if ndim == 1 else 's'}")
+    return i % n
+
+
+def shape_arg(shape, allow_neg=False):
+    """Dims given as ints, a list, a tuple or a 1-d tensor -> a tuple of ints."""
+    if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
+        shape = shape[0]
+    elif len(shape) == 1 and isinstance(shape[0], Tensor) and shape[0].data.ndim == 1:
+        shape = shape[0].data.tolist()
+    dims = tuple(as_int(s, "a dimension") for s in shape)
+    for d in dims:
+        if d < 0 and not (allow_neg and d == -1):
+            raise GValueError(f"a dimension cannot be negative ({d})")
+    return dims
+
+
+def _flat(value):
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, (list, tuple)):
+            stack.extend(v)
+        else:
+            yield v
+
+
+def stack_nested(values):
+    """A (nested) list of numbers and tensors as one tensor, differentiable w.r.t. its elements."""
+    if not _bany(isinstance(v, Tensor) and v.requires_grad for v in _flat(values)):
+        return const(to_data(_plain(values)))
+    parts = [stack_nested(v) if isinstance(v, (list, tuple)) else as_tensor(v) for v in values]
+    return stack(parts)
+
+
+def _plain(values):
+    if isinstance(values, Tensor):
+        return values.data
+    if isinstance(values, (list, tuple)):
+        return [_plain(v) for v in values]
+    if isinstance(values, (bool, int, float, np.floating, np.integer, np.bool_, np.ndarray)):
+        return values
+    raise GTypeError(f"a tensor holds numbers, not {type_name(values)}")
+
+
+# ----- arithmetic -----
+
+add, sub, mul, div = (binary_fn(_ops.ADD), binary_fn(_ops.SUB), binary_fn(_ops.MUL),
+                      binary_fn(_ops.DIV))
+_pow0, _pow1, _mm = binary_fn(_ops.POW), binary_fn(_ops.POW1), binary_fn(_ops.MATMUL)
+
+
+def pow(a, b):  # noqa: A001 (the language's name)
+    return (_pow1 if type(b) is Tensor and b.requires_grad else _pow0)(a, b)
+
+
+def mod(a, b):
+    return apply(_ops.MOD, (as_tensor(a), as_tensor(b)))
+
+
+neg = unary_fn(_ops.NEG)
+
+
+def maximum(a, b):
+    return apply(_ops.MAXIMUM, (as_tensor(a), as_tensor(b)))
+
+
+def minimum(a, b):
+    return apply(_ops.MINIMUM, (as_tensor(a), as_tensor(b)))
+
+
+def where(cond, a, b):
+    c = as_tensor(cond)
+    if c.data.dtype is F64:
+        c = const(c.data != 0)
+    return apply(_ops.WHERE, (c, as_tensor(a), as_tensor(b)))
+
+
+def _unary(op):
+    f = unary_fn(op)
+    f.__doc__ = f"Elementwise {op.name}. Gradient: {op.formulas[0] if op.formulas else 'none'}."
+    return f
+
+
+exp, log, log1p, sqrt = _unary(_ops.EXP), _unary(_ops.LOG), _unary(_ops.LOG1P), _unary(_ops.SQRT)
+sin, cos, tan = _unary(_ops.SIN), _unary(_ops.COS), _unary(_ops.TAN)
+asin, acos, atan = _unary(_ops.ASIN), _unary(_ops.ACOS), _unary(_ops.ATAN)
+sinh, cosh, tanh = _unary(_ops.SINH), _unary(_ops.COSH), _unary(_ops.TANH)
+sigmoid, relu, softplus, abs = _unary(_ops.SIGMOID), _unary(_ops.RELU), _unary(_ops.SOFTPLUS), _unary(_ops.ABS)  # noqa: A001,E501
+sign, floor, ceil = _unary(_ops.SIGN), _unary(_ops.FLOOR), _unary(_ops.CEIL)
+isnan, isinf = _unary(_ops.ISNAN), _unary(_ops.ISINF)
+logical_not = _unary(_ops.NOT)
+
+
+def round(x, decimals=0):  # noqa: A001
+    if decimals:
+        s = 10.0 ** as_int(decimals, "decimals")
+        return mul(round(mul(x, s)), 1.0 / s)
+    return apply(_ops.ROUND, (as_tensor(x),))
+
+
+def clamp(x, min=None, max=None):  # noqa: A002
+    lo = None if min is None else float(as_tensor(min).item())
+    hi = None if max is None else float(as_tensor(max).item())
+    return apply(_ops.CLAMP, (as_tensor(x),), (lo, hi))
+
+
+# ----- reductions -----
+
+def _reduction(op_all, op_axis, name):
+    def f(x, axis=None, keepdims=False):
+        x = as_tensor(x)
+        axes = axes_arg(axis, x.data.ndim)
+        if x.data.dtype is not F64:
+            x = const(x.data.astype(np.float64))
+        if x.data.size == 0 and name in ("max", "min"):
+            raise GValueError(f"{name}() of an empty tensor")
+        return apply(op_all if axis is None else op_axis, (x,), (axes, bool(keepdims)))
+    f.__name__ = name
+    return f
+
+
+sum = _reduction(_ops.SUM0, _ops.SUM, "sum")  # noqa: A001
+mean = _reduction(_ops.MEAN0, _ops.MEAN, "mean")
+prod = _reduction(_ops.PROD0, _ops.PROD, "prod")
+var = _reduction(_ops.VAR, _ops.VAR, "var")
+std = _reduction(_ops.STD, _ops.STD, "std")
+logsumexp = _reduction(_ops.LOGSUMEXP, _ops.LOGSUMEXP, "logsumexp")
+_max = _reduction(_ops.MAX1, _ops.MAX, "max")
+_min = _reduction(_ops.MIN1, _ops.MIN, "min")
+
+
+def _extreme(f, name, elementwise):
+    def g(x, axis=None, keepdims=False):
+        if axis is not None and not isinstance(axis, (list, tuple)):
+            a = as_tensor(axis)
+            if a.data.size != 1 or float(a.data.reshape(())) != int(a.data.reshape(())):
+                raise GTypeError(f"{name}(a, b) takes an axis as b; for the elementwise "
+                                 f"{name} of two tensors use {elementwise}(a, b)")
+        return f(x, axis, keepdims)
+    g.__name__ = name
+    return g
+
+
+max = _extreme(_max, "max", "maximum")  # noqa: A001
+min = _extreme(_min, "min", "minimum")  # noqa: A001
+
+
+def _bool_reduction(op):
+    def f(x, axis=None, keepdims=False):
+        x = as_tensor(x)
+        return apply(op, (x,), (axes_arg(axis, x.data.ndim), bool(keepdims)))
+    f.__name__ = op.name
+    return f
+
+
+any, all = _bool_reduction(_ops.ANY), _bool_reduction(_ops.ALL)  # noqa: A001
+
+
+def norm(x, p=2, axis=None, keepdims=False):
+    """Vector p-norm over the elements (or over `axis`)."""
+    x = as_tensor(x)
+    order = float(as_tensor(p).item()) if not isinstance(p, str) else None
+    if order is None or order != order:
+        raise GValueError(f"norm: p must be a number or inf, not {p!r}")
+    return apply(_ops.NORM, (x,), (order, axes_arg(axis, x.data.ndim), bool(keepdims)))
+
+
+def softmax(x, axis=-1):
+    x = as_tensor(x)
+    return apply(_ops.SOFTMAX, (x,), axis_arg(axis, x.data.ndim) if x.data.ndim else None)
+
+
+def log_softmax(x, axis=-1):
+    x = as_tensor(x)
+    return apply(_ops.LOG_SOFTMAX, (x,), axis_arg(axis, x.data.ndim) if x.data.ndim else None)
+
+
+# ----- shape -----
+
+def reshape(x, *shape):
+    x = as_tensor(x)
+    dims = shape_arg(shape, allow_neg=True)
+    if dims.count(-1) > 1:
+        raise ShapeError("reshape: only one dimension can be -1")
+    size = x.data.size
+    if -1 in dims:
+        known = math.prod(d for d in dims if d != -1)
+        if known == 0 or size % known:
+            raise ShapeError(f"cannot reshape a tensor of shape {fmt_shape(x.shape)} ({size} elements) "
+                             f"to {fmt_shape(dims)}")
+        dims = tuple(size // known if d == -1 else d for d in dims)
+    if math.prod(dims) != size:
+        raise ShapeError(f"cannot reshape a tensor of shape {fmt_shape(x.shape)} ({size} elements) "
+                         f"to {fmt_shape(dims)}")
+    if dims == x.data.shape:
+        return x
+    return apply(_ops.RESHAPE, (x,), dims)
+
+
+def permute(x, perm):
+    x = as_tensor(x)
+    perm = tuple(axis_arg(a, x.data.ndim) for a in perm)
+    if sorted(perm) != list(range(x.data.ndim)):
+        raise GValueError(f"permute: {perm} is not a permutation of the axes")
+    return apply(_ops.PERMUTE, (x,), perm)
+
+
+def transpose(x, a=0, b=1):
+    x = as_tensor(x)
+    if x.data.ndim < 2:
+        if x.data.ndim == 0 or (a in (0, -1) and b in (0, -1)):
+            return x
+    i, j = axis_arg(a, x.data.ndim), axis_arg(b, x.data.ndim)
+    perm = list(range(x.data.ndim))
+    perm[i], perm[j] = perm[j], perm[i]
+    return apply(_ops.TRANSPOSE, (x,), tuple(perm))
+
+
+def T(x):
+    """All axes reversed, as NumPy's `.T`."""
+    x = as_tensor(x)
+    if x.data.ndim < 2:
+        return x
+    return apply(_ops.PERMUTE, (x,), tuple(range(x.data.ndim - 1, -1, -1)))
+
+
+def flatten(x):
+    x = as_tensor(x)
+    return reshape(x, x.data.size) if x.data.ndim != 1 else x
+
+
+def squeeze(x, axis=None):
+    x = as_tensor(x)
+    shape = x.data.shape
+    if axis is None:
+        dims = tuple(s for s in shape if s != 1)
+    else:
+        axes = axes_arg(axis, x.data.ndim) or ()
+        for a in axes:
+            if shape[a] != 1:
+                raise ShapeError(f"cannot squeeze axis {a} of size {shape[a]} (only size-1 axes)")
+        dims = tuple(s for i, s in enumerate(shape) if i not in axes)
+    return reshape(x, dims) if dims != shape else x
+
+
+def unsqueeze(x, axis):
+    x = as_tensor(x)
+    i = axis_arg(axis, x.data.ndim + 1)
+    shape = list(x.data.shape)
+    shape.insert(i, 1)
+    return reshape(x, tuple(shape))
+
+
+def broadcast_to(x, *shape):
+    x = as_tensor(x)
+    dims = shape_arg(shape)
+    return apply(_ops.EXPAND, (x,), dims) if dims != x.data.shape else x
+
+
+_stack_ops: dict = {}
+
+
+def _nary(kind, n):
+    key = (kind, n)
+    op = _stack_ops.get(key)
+    if op is None:
+        maker = _ops._stack_vjp if kind == "stack" else _ops._cat_vjp
+        op = _ops.Op(kind, "StackBackward0" if kind == "stack" else "CatBackward0",
+                     (lambda p, *xs: np.stack(xs, axis=p)) if kind == "stack"
+                     else (lambda p, *xs: np.concatenate(xs, axis=p)),
+                     tuple(maker(i) for i in range(n)),
+                     (f"∂/∂xᵢ = grad's i-th slice along the {kind} axis",))
+        _stack_ops[key] = op
+    return op
+
+
+def _tensor_list(values, name):
+    if isinstance(values, Tensor):
+        return [Tensor_row(values, i) for i in range(len(values))] if values.data.ndim else [values]
+    if not isinstance(values, (list, tuple)):
+        raise GTypeError(f"{name} takes a list of tensors, not {type_name(values)}")
+    if not values:
+        raise GValueError(f"{name}() of an empty list")
+    return [as_tensor(v) for v in values]
+
+
+def Tensor_row(t, i):
+    return getitem(t, i)
+
+
+def stack(values, axis=0):
+    xs = _tensor_list(values, "stack")
+    shapes = {x.data.shape for x in xs}
+    if len(shapes) > 1:
+        raise ShapeError("stack needs tensors of one shape, got " + ", ".join(fmt_shape(x.shape) for x in xs))
+    a = axis_arg(axis, xs[0].data.ndim + 1)
+    return apply(_nary("stack", len(xs)), tuple(xs), a)
+
+
+def cat(values, axis=0):
+    xs = _tensor_list(values, "cat")
+    if xs[0].data.ndim == 0:
+        raise ShapeError("cat cannot join 0-d tensors; use stack")
+    a = axis_arg(axis, xs[0].data.ndim)
+    return apply(_nary("cat", len(xs)), tuple(xs), a)
+
+
+# ----- indexing -----
+
+def index_arg(index):
+    """A language index (ints, slices, tensors, lists, tuples of them) -> a numpy index and a kind."""
+    items = index if isinstance(index, tuple) else (index,)
+    out, kind = [], "slice"
+    for it in items:
+        if isinstance(it, slice):
+            out.append(slice(*(None if v is None else as_int(v, "a slice bound")
+                               for v in (it.start, it.stop, it.step))))
+            if out[-1].step == 0:
+                raise GValueError("a slice step cannot be zero")
+            kind = "slice" if kind != "index" else kind
+        elif it is None:
+            out.append(None)
+        elif it is Ellipsis:
+            out.append(Ellipsis)
+        else:
+            t = as_tensor(it) if not isinstance(it, Tensor) else it
+            d = t.data
+            if d.ndim == 0:
+                out.append(as_int(t, "an index") if d.dtype is F64 else bool(d))
+                if kind != "index":
+                    kind = "select"
+            else:
+                if d.dtype is F64:
+                    if not np.all(np.isfinite(d)) or not np.all(d == np.floor(d)):
+                        raise GValueError("an index must be integral")
+                    d = d.astype(np.intp)
+                out.append(d)
+                kind = "index"
+    return tuple(out), kind
+
+
+def getitem(x, index):
+    x = as_tensor(x)
+    idx, kind = index_arg(index)
+    op = {"select": _ops.SELECT, "slice": _ops.SLICE, "index": _ops.INDEX}[kind]
+    return apply(op, (x,), idx)
+
+
+def setitem(x, index, value):
+    """`x` with the indexed part replaced by `value` (a new tensor; x is unchanged)."""
+    x, v = as_tensor(x), as_tensor(value)
+    idx, _ = index_arg(index)
+    return apply(_ops.SETITEM, (x, v), idx)
+
+
+# ----- linear algebra -----
+
+def matmul(a, b):
+    if type(a) is Tensor and type(b) is Tensor and a.data.ndim == 2 and b.data.ndim == 2:
+        return _mm(a, b)   # the common case, fast
+    a, b = as_tensor(a), as_tensor(b)
+    na, nb = a.data.ndim, b.data.ndim
+    if na == 0 or nb == 0:
+        raise ShapeError("matmul needs tensors with at least one dimension; use * for scalars")
+    op = (_ops.MATMUL if na == nb == 2 else _ops.DOT if na == nb == 1 else
+          _ops.MV if na == 2 and nb == 1 else _ops.BMM if na > 2 or nb > 2 else _ops.MATMUL)
+    return apply(op, (a, b))
+
+
+def dot(a, b):
+    a, b = as_tensor(a), as_tensor(b)
+    if a.data.ndim != 1 or b.data.ndim != 1:
+        raise ShapeError(f"dot needs two 1-d tensors, got {fmt_shape(a.shape)} and {fmt_shape(b.shape)}")
+    if a.data.shape != b.data.shape:
+        raise ShapeError(f"dot: sizes {a.data.shape[0]} and {b.data.shape[0]} differ")
+    return apply(_ops.DOT, (a, b))
+
+
+def outer(a, b):
+    a, b = flatten(as_tensor(a)), flatten(as_tensor(b))
+    return mul(unsqueeze(a, 1), unsqueeze(b, 0))
+
+
+def _square(x, name):
+    x = as_tensor(x)
+    if x.data.ndim < 2 or x.data.shape[-1] != x.data.shape[-2]:
+        raise ShapeError(f"{name} needs a square matrix, got shape {fmt_shape(x.shape)}")
+    return x
+
+
+def trace(x):
+    x = as_tensor(x)
+    if x.data.ndim != 2:
+        raise ShapeError(f"trace needs a matrix, got shape {fmt_shape(x.shape)}")
+    return apply(_ops.TRACE, (x,))
+
+
+def inv(x):
+    return apply(_ops.INV, (_square(x, "inv"),))
+
+
+def det(x):
+    return apply(_ops.DET, (_square(x, "det"),))
+
+
+# ----- comparisons -----
+
+def _cmp(op):
+    def f(a, b):
+        return apply(op, (as_tensor(a), as_tensor(b)))
+    f.__name__ = op.name
+    return f
+
+
+lt, le, gt, ge, eq, ne = (_cmp(_ops.LT), _cmp(_ops.LE), _cmp(_ops.GT), _cmp(_ops.GE),
+                          _cmp(_ops.EQ), _cmp(_ops.NE))
+logical_and, logical_or = _cmp(_ops.AND), _cmp(_ops.OR)
+
+
+# ----- creation -----
+
+class _RNG:
+    gen = np.random.default_rng()
+
+
+def seed(n):
+    _RNG.gen = np.random.default_rng(as_int(n, "a seed"))
+
+
+def _leaf(data, requires_grad):
+    t = const(norm_data(data))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _dims(shape):
+    dims = shape_arg(shape)
+    check_alloc(math.prod(dims))
+    return dims
+
+
+def tensor(data, requires_grad=False):
+    return _leaf(to_data(_plain(data) if not isinstance(data, Tensor) else data.data), requires_grad)
+
+
+def ones(*shape, requires_grad=False):
+    return _leaf(np.ones(_dims(shape)), requires_grad)
+
+
+def zeros(*shape, requires_grad=False):
+    return _leaf(np.zeros(_dims(shape)), requires_grad)
+
+
+def full(shape, value, requires_grad=False):
+    dims = _dims((shape,))
+    return _leaf(np.full(dims, float(as_tensor(value).item())), requires_grad)
+
+
+def eye(n, m=None, requires_grad=False):
+    n = as_int(n, "a size")
+    m = n if m is None else as_int(m, "a size")
+    if n < 0 or m < 0:
+        raise GValueError("eye: a size cannot be negative")
+    check_alloc(n * m)
+    return _leaf(np.eye(n, m), requires_grad)
+
+
+def arange(start, stop=None, step=1, requires_grad=False):
+    a, b, s = (0.0, float(as_tensor(start).item()), float(as_tensor(step).item())) if stop is None else \
+        (float(as_tensor(start).item()), float(as_tensor(stop).item()), float(as_tensor(step).item()))
+    if s == 0:
+        raise GValueError("arange: step cannot be zero")
+    n = _bmax(0, math.ceil((b - a) / s)) if math.isfinite((b - a) / s) else -1
+    if n < 0:
+        raise GValueError("arange: bounds must be finite")
+    check_alloc(n)
+    return _leaf(np.arange(a, b, s, dtype=np.float64), requires_grad)
+
+
+def linspace(a, b, n, requires_grad=False):
+    n = as_int(n, "a count")
+    if n < 0:
+        raise GValueError("linspace: the count cannot be negative")
+    check_alloc(n)
+    return _leaf(np.linspace(float(as_tensor(a).item()), float(as_tensor(b).item()), n), requires_grad)
+
+
+def rand(*shape, requires_grad=False):
+    return _leaf(_RNG.gen.random(_dims(shape)), requires_grad)
+
+
+def randn(*shape, requires_grad=False):
+    return _leaf(_RNG.gen.standard_normal(_dims(shape)), requires_grad)
+
+
+def ones_like(x, requires_grad=False):
+    return _leaf(np.ones(np.shape(as_tensor(x).data)), requires_grad)
+
+
+def zeros_like(x, requires_grad=False):
+    return _leaf(np.zeros(np.shape(as_tensor(x).data)), requires_grad)
+
+
+def detach(x):
+    return as_tensor(x).detach()
+
+
+def numel(x):
+    return as_tensor(x).data.size
+
+
+# ----- operators and methods on Tensor -----
+
+def _attach():
+    def rsub(self, other):
+        return apply(_ops.RSUB, (as_tensor(other), self))
+
+    def rpow(self, other):
+        return pow(other, self)
+
+    ops = {
+        "__add__": add, "__radd__": lambda s, o: add(o, s), "__sub__": sub, "__rsub__": rsub,
+        "__mul__": mul, "__rmul__": lambda s, o: mul(o, s), "__truediv__": div,
+        "__rtruediv__": lambda s, o: div(o, s), "__pow__": pow, "__rpow__": rpow,
+        "__mod__": mod, "__rmod__": lambda s, o: mod(o, s), "__matmul__": matmul,
+        "__rmatmul__": lambda s, o: matmul(o, s), "__neg__": neg, "__pos__": lambda s: s,
+        "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge, "__eq__": eq, "__ne__": ne,
+        "__and__": logical_and, "__rand__": logical_and, "__or__": logical_or,
+        "__ror__": logical_or, "__invert__": logical_not, "__abs__": abs,
+        "__getitem__": getitem,
+    }
+    for name, fn in ops.items():
+        setattr(Tensor, name, fn)
+    Tensor.T = property(T)
+    for name in ("exp log log1p sqrt sin cos tan asin acos atan sinh cosh tanh sigmoid relu softplus "
+                 "abs sign floor ceil round clamp sum mean prod var std logsumexp norm softmax "
+                 "log_softmax any all reshape transpose flatten squeeze unsqueeze matmul dot outer "
+                 "trace inv det maximum minimum isnan isinf permute pow eq ne lt le gt ge max min "
+                 "broadcast_to").split():
+        setattr(Tensor, name, globals()[name])
+    Tensor.view = reshape
+    Tensor.mm = matmul
+
+
+_attach()
+
+__all__ = [n for n in dir() if not n.startswith("_") and n not in (
+    "annotations", "builtins", "math", "np", "Limits", "Tensor_row")]

@@ -1,0 +1,553 @@
+"""THE table of differentiable ops: one entry per op, its forward and one VJP per input side by side.
+
+Each VJP is written once, as `vjp(F, g, y, p, *xs)`: `g` the gradient arriving at the op's output,
+`y` the output, `p` the op's parameters, `xs` the inputs, and `F` a namespace of primitives. The
+engine runs each VJP in one of two ways:
+- numerically, `F = NumpyF` and every value a numpy array: no graph, the cost of plain numpy;
+- differentiably (`create_graph=True`), `F = TensorF` and every value a Tensor: the VJP records
+  its own graph with the ops of this same table, so gradients of gradients come for free.
+
+Broadcasting is undone by the engine (`Op.broadcast`), nowhere else. The `formula` strings are what
+`--explain` shows; `node_name` is PyTorch's name for the backward node.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import GIndexError, GradcliError, GTypeError, GValueError, ShapeError
+from .tensor import F64, Tensor, apply, as_int, as_tensor, const, fmt_shape, to_data
+
+
+class Op:
+    """One differentiable (or not: `vjps=None`) operation."""
+
+    __slots__ = ("name", "node_name", "forward", "vjps", "formulas", "save_out", "broadcast")
+
+    def __init__(self, name, node_name, forward, vjps, formulas=(), save_out=False, broadcast=False):
+        self.name = name
+        self.node_name = node_name
+        self.forward = forward
+        self.vjps = vjps
+        self.formulas = formulas
+        self.save_out = save_out
+        self.broadcast = broadcast
+
+    def renamed(self, node_name):
+        """The same op under another PyTorch node name (`SumBackward0` vs `SumBackward1`)."""
+        return Op(self.name, node_name, self.forward, self.vjps, self.formulas, self.save_out,
+                  self.broadcast)
+
+    def error(self, exc, inputs, params):
+        """Turn a numpy exception raised by this op's forward into a G error."""
+        msg = str(exc)
+        shapes = " and ".join(fmt_shape(x.data.shape) for x in inputs)
+        if isinstance(exc, GradcliError):
+            return exc
+        if isinstance(exc, np.exceptions.AxisError):
+            return GIndexError(f"{self.name}: {msg}")
+        if isinstance(exc, np.linalg.LinAlgError):
+            if "singular" in msg.lower():
+                return GValueError(f"{self.name}: the matrix is singular")
+            return ShapeError(f"{self.name}: {msg} (got shape {shapes})")
+        if "broadcast" in msg:
+            return ShapeError(f"shapes {shapes} do not broadcast (in {self.name})")
+        if "mismatch" in msg or "not aligned" in msg or "core dimension" in msg:
+            return ShapeError(f"{self.name}: cannot multiply shapes {shapes}")
+        if "reshape" in msg:
+            return ShapeError(f"cannot reshape a tensor of shape {shapes} to "
+                              f"{fmt_shape(params) if isinstance(params, tuple) else params}")
+        if isinstance(exc, IndexError):
+            return GIndexError(msg)
+        if isinstance(exc, TypeError):
+            return GTypeError(f"{self.name}: {msg}")
+        return ShapeError(f"{self.name}: {msg} (shapes {shapes})")
+
+
+TABLE: dict[str, Op] = {}
+
+
+def defop(name, node_name, forward, *vjps, formula=(), save_out=False, broadcast=False):
+    op = Op(name, node_name, forward, tuple(vjps) if vjps else None,
+            (formula,) if isinstance(formula, str) else tuple(formula), save_out, broadcast)
+    TABLE[name] = op
+    return op
+
+
+def nondiff(name, forward):
+    """An op with no gradient (comparisons, any/all): recorded nowhere."""
+    op = Op(name, name, forward, None)
+    TABLE[name] = op
+    return op
+
+
+# ----- helpers used by the VJPs (named, next to the table) -----
+
+def _kept_shape(shape, axes):
+    """`shape` with the reduced `axes` kept as size 1 (axes=None: all)."""
+    if axes is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axes else s for i, s in enumerate(shape))
+
+
+def expand_back(F, g, shape, axes, keepdims):
+    """Broadcast a reduction's gradient back over the reduced axes."""
+    if not keepdims:
+        g = F.reshape(g, _kept_shape(shape, axes))
+    return F.broadcast_to(g, shape)
+
+
+def _count(shape, axes):
+    n = 1
+    for i, s in enumerate(shape):
+        if axes is None or i in axes:
+            n *= s
+    return n
+
+
+def _matmul_vjp_a(F, g, y, p, a, b):
+    if b.ndim == 1:
+        return g * b if a.ndim == 1 else F.unsqueeze(g, -1) * b
+    if a.ndim == 1:
+        return F.squeeze(F.matmul(b, F.unsqueeze(g, -1)), -1)
+    return F.matmul(g, F.mT(b))
+
+
+def _matmul_vjp_b(F, g, y, p, a, b):
+    if a.ndim == 1:
+        return g * a if b.ndim == 1 else F.unsqueeze(a, -1) * F.unsqueeze(g, -2)
+    if b.ndim == 1:
+        return F.squeeze(F.matmul(F.mT(a), F.unsqueeze(g, -1)), -1)
+    return F.matmul(F.mT(a), g)
+
+
+def _norm_forward(p, x):
+    order, axes, keepdims = p
+    a = np.abs(x)
+    if order == 2:
+        return np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdims))
+    if order == 1:
+        return np.sum(a, axis=axes, keepdims=keepdims)
+    if order == np.inf:
+        return np.max(a, axis=axes, keepdims=keepdims)
+    if order == -np.inf:
+        return np.min(a, axis=axes, keepdims=keepdims)
+    if order == 0:
+        return np.sum(x != 0, axis=axes, keepdims=keepdims).astype(np.float64)
+    return np.sum(a ** order, axis=axes, keepdims=keepdims) ** (1.0 / order)
+
+
+def _norm_vjp(F, g, y, p, x):
+    order, axes, keepdims = p
+    ge = expand_back(F, g, x.shape, axes, keepdims)
+    ye = expand_back(F, y, x.shape, axes, keepdims)
+    if order == 2:       # x / |x|, and 0 at the zero vector (PyTorch's convention)
+        return x * F.where(ye == 0, 0.0, ge / ye)
+    if order == 1:
+        return ge * F.sign(x)
+    if order in (np.inf, -np.inf):
+        mask = F.abs(x) == ye
+        return ge * F.sign(x) * mask / F.sum(mask, axes, True)
+    if order == 0:
+        return F.zeros_like(x)
+    return F.where(ye == 0, 0.0, x * F.abs(x) ** (order - 2) * ge / ye ** (order - 1))
+
+
+def _extreme_vjp(F, g, y, p, x):
+    """max/min reductions: ties share the gradient equally."""
+    axes, keepdims = p
+    mask = x == expand_back(F, y, x.shape, axes, keepdims)
+    return expand_back(F, g, x.shape, axes, keepdims) * mask / F.sum(mask, axes, True)
+
+
+def _var_forward(p, x):
+    axes, keepdims = p
+    n = _count(x.shape, axes)
+    m = np.mean(x, axis=axes, keepdims=True)
+    d = x - m
+    return np.sum(d * d, axis=axes, keepdims=keepdims) / (n - 1)
+
+
+def _var_vjp(F, g, y, p, x):
+    axes, keepdims = p
+    n = _count(x.shape, axes)
+    return expand_back(F, g, x.shape, axes, keepdims) * (2.0 / (n - 1)) * (x - F.mean(x, axes, True))
+
+
+def _std_vjp(F, g, y, p, x):
+    gy = F.where(y == 0, 0.0, g / (2.0 * y))   # 0 where the std is 0, as PyTorch
+    return _var_vjp(F, gy, None, p, x)
+
+
+def _logsumexp_forward(p, x):
+    axes, keepdims = p
+    if x.size == 0:
+        return np.log(np.sum(np.exp(x), axis=axes, keepdims=keepdims))
+    m = np.max(x, axis=axes, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    r = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+    return r if keepdims else np.squeeze(r, axis=axes)
+
+
+def _softmax_forward(p, x):
+    e = np.exp(x - np.max(x, axis=p, keepdims=True))
+    return e / np.sum(e, axis=p, keepdims=True)
+
+
+def _log_softmax_forward(p, x):
+    s = x - np.max(x, axis=p, keepdims=True)
+    return s - np.log(np.sum(np.exp(s), axis=p, keepdims=True))
+
+
+def _softplus_forward(p, x):
+    return np.where(x > 20.0, x, np.log1p(np.exp(np.minimum(x, 20.0))))  # PyTorch's threshold 20
+
+
+def _sigmoid(x):
+    return 0.5 * (np.tanh(0.5 * x) + 1.0)  # stable for large |x|
+
+
+def _prod_others_np(x, axes):
+    """For each element, the product of all the others along `axes` — exact with zeros."""
+    if axes is None:
+        axes = tuple(range(x.ndim))
+    if x.ndim == 0:
+        return np.ones_like(x)
+    rest = [i for i in range(x.ndim) if i not in axes]
+    perm = rest + list(axes)
+    xt = np.transpose(x, perm)
+    lead = xt.shape[:len(rest)]
+    flat = xt.reshape(lead + (-1,))
+    ones = np.ones(lead + (1,))
+    left = np.concatenate([ones, np.cumprod(flat, axis=-1)[..., :-1]], axis=-1)
+    right = np.concatenate([np.cumprod(flat[..., ::-1], axis=-1)[..., -2::-1], ones], axis=-1)
+    return np.transpose((left * right).reshape(xt.shape), np.argsort(perm))
+
+
+def _prod_others_t(x, axes):
+    """The same, with differentiable ops (for create_graph): O(n^2) but only for small tensors."""
+    if axes is None:
+        axes = tuple(range(x.ndim))
+    if x.ndim == 0:
+        return ones_like(x)
+    rest = [i for i in range(x.ndim) if i not in axes]
+    perm = tuple(rest + list(axes))
+    xt = permute(x, perm)
+    lead = xt.shape[:len(rest)]
+    flat = reshape(xt, lead + (-1,))
+    n = flat.shape[-1]
+    eye_mask = const(np.eye(n, dtype=bool))
+    rows = where(eye_mask, 1.0, unsqueeze(flat, -2))           # (..., n, n), the i-th row without x_i
+    others = prod(rows, axis=-1)
+    return permute(reshape(others, xt.shape), tuple(np.argsort(perm)))
+
+
+def _scatter_np(p, g):
+    shape, idx = p
+    z = np.zeros(shape)
+    np.add.at(z, idx, g)
+    return z
+
+
+def _setitem_np(p, x, v):
+    z = np.array(x, dtype=np.float64, copy=True)
+    z[p] = v
+    return z
+
+
+def _inv_forward(p, x):
+    return np.linalg.inv(x)
+
+
+def _stack_vjp(i):
+    return lambda F, g, y, p, *xs: F.getitem(g, (slice(None),) * p + (i,))
+
+
+def _cat_vjp(i):
+    def vjp(F, g, y, p, *xs):
+        start = sum(x.shape[p] for x in xs[:i])
+        return F.getitem(g, (slice(None),) * p + (slice(start, start + xs[i].shape[p]),))
+    return vjp
+
+
+# ----- arithmetic (broadcasting) -----
+ADD = defop("add", "AddBackward0", lambda p, a, b: a + b,
+            lambda F, g, y, p, a, b: g, lambda F, g, y, p, a, b: g,
+            formula=("∂/∂a = grad", "∂/∂b = grad"), broadcast=True)
+SUB = defop("sub", "SubBackward0", lambda p, a, b: a - b,
+            lambda F, g, y, p, a, b: g, lambda F, g, y, p, a, b: -g,
+            formula=("∂/∂a = grad", "∂/∂b = -grad"), broadcast=True)
+RSUB = SUB.renamed("RsubBackward1")
+MUL = defop("mul", "MulBackward0", lambda p, a, b: a * b,
+            lambda F, g, y, p, a, b: g * b, lambda F, g, y, p, a, b: g * a,
+            formula=("∂/∂a = grad · b", "∂/∂b = grad · a"), broadcast=True)
+DIV = defop("div", "DivBackward0", lambda p, a, b: a / b,
+            lambda F, g, y, p, a, b: g / b, lambda F, g, y, p, a, b: -g * a / (b * b),
+            formula=("∂/∂a = grad / b", "∂/∂b = -grad · a / b²"), broadcast=True)
+POW = defop("pow", "PowBackward0", lambda p, a, b: a ** b,
+            # d/dx x**0 = 0 (PyTorch masks exponent == 0); d/db at a == 0 is 0 for b >= 0
+            lambda F, g, y, p, a, b: F.where(b == 0, 0.0, g * b * a ** (b - 1)),
+            lambda F, g, y, p, a, b: F.where((a == 0) & (b >= 0), 0.0, g * a ** b * F.log(a)),
+            formula=("∂/∂a = grad · b · a^(b-1)", "∂/∂b = grad · a^b · log(a)"), broadcast=True)
+POW1 = POW.renamed("PowBackward1")
+MOD = defop("mod", "RemainderBackward0", lambda p, a, b: np.mod(a, b),
+            lambda F, g, y, p, a, b: g, lambda F, g, y, p, a, b: -g * F.floor(a / b),
+            formula=("∂/∂a = grad", "∂/∂b = -grad · floor(a / b)"), broadcast=True)
+NEG = defop("neg", "NegBackward0", lambda p, x: -x, lambda F, g, y, p, x: -g, formula="∂/∂x = -grad")
+MAXIMUM = defop("maximum", "MaximumBackward0", lambda p, a, b: np.maximum(a, b),
+                lambda F, g, y, p, a, b: g * ((a > b) + 0.5 * (a == b)),
+                lambda F, g, y, p, a, b: g * ((b > a) + 0.5 * (a == b)),
+                formula=("∂/∂a = grad · [a > b] (½ at a tie)", "∂/∂b = grad · [b > a] (½ at a tie)"),
+                broadcast=True)
+MINIMUM = defop("minimum", "MinimumBackward0", lambda p, a, b: np.minimum(a, b),
+                lambda F, g, y, p, a, b: g * ((a < b) + 0.5 * (a == b)),
+                lambda F, g, y, p, a, b: g * ((b < a) + 0.5 * (a == b)),
+                formula=("∂/∂a = grad · [a < b] (½ at a tie)", "∂/∂b = grad · [b < a] (½ at a tie)"),
+                broadcast=True)
+WHERE = defop("where", "WhereBackward0", lambda p, c, a, b: np.where(c, a, b),
+              None,
+              lambda F, g, y, p, c, a, b: F.where(c, g, 0.0),
+              lambda F, g, y, p, c, a, b: F.where(c, 0.0, g),
+              formula=("", "∂/∂a = grad where cond, else 0", "∂/∂b = grad where not cond, else 0"),
+              broadcast=True)
+
+# ----- elementwise -----
+EXP = defop("exp", "ExpBackward0", lambda p, x: np.exp(x), lambda F, g, y, p, x: g * y,
+            formula="∂/∂x = grad · exp(x)", save_out=True)
+LOG = defop("log", "LogBackward0", lambda p, x: np.log(x), lambda F, g, y, p, x: g / x,
+            formula="∂/∂x = grad / x")
+LOG1P = defop("log1p", "Log1PBackward0", lambda p, x: np.log1p(x), lambda F, g, y, p, x: g / (1.0 + x),
+              formula="∂/∂x = grad / (1 + x)")
+SQRT = defop("sqrt", "SqrtBackward0", lambda p, x: np.sqrt(x), lambda F, g, y, p, x: g / (2.0 * y),
+             formula="∂/∂x = grad / (2·sqrt(x))   (inf at 0)", save_out=True)
+SIN = defop("sin", "SinBackward0", lambda p, x: np.sin(x), lambda F, g, y, p, x: g * F.cos(x),
+            formula="∂/∂x = grad · cos(x)")
+COS = defop("cos", "CosBackward0", lambda p, x: np.cos(x), lambda F, g, y, p, x: -g * F.sin(x),
+            formula="∂/∂x = -grad · sin(x)")
+TAN = defop("tan", "TanBackward0", lambda p, x: np.tan(x), lambda F, g, y, p, x: g * (1.0 + y * y),
+            formula="∂/∂x = grad · (1 + tan²(x))", save_out=True)
+ASIN = defop("asin", "AsinBackward0", lambda p, x: np.arcsin(x),
+             lambda F, g, y, p, x: g / F.sqrt(1.0 - x * x), formula="∂/∂x = grad / sqrt(1 - x²)")
+ACOS = defop("acos", "AcosBackward0", lambda p, x: np.arccos(x),
+             lambda F, g, y, p, x: -g / F.sqrt(1.0 - x * x), formula="∂/∂x = -grad / sqrt(1 - x²)")
+ATAN = defop("atan", "AtanBackward0", lambda p, x: np.arctan(x),
+             lambda F, g, y, p, x: g / (1.0 + x * x), formula="∂/∂x = grad / (1 + x²)")
+SINH = defop("sinh", "SinhBackward0", lambda p, x: np.sinh(x), lambda F, g, y, p, x: g * F.cosh(x),
+             formula="∂/∂x = grad · cosh(x)")
+COSH = defop("cosh", "CoshBackward0", lambda p, x: np.cosh(x), lambda F, g, y, p, x: g * F.sinh(x),
+             formula="∂/∂x = grad · sinh(x)")
+TANH = defop("tanh", "TanhBackward0", lambda p, x: np.tanh(x), lambda F, g, y, p, x: g * (1.0 - y * y),
+             formula="∂/∂x = grad · (1 - tanh²(x))", save_out=True)
+SIGMOID = defop("sigmoid", "SigmoidBackward0", lambda p, x: _sigmoid(x),
+                lambda F, g, y, p, x: g * y * (1.0 - y),
+                formula="∂/∂x = grad · σ(x) · (1 - σ(x))", save_out=True)
+RELU = defop("relu", "ReluBackward0", lambda p, x: np.maximum(x, 0.0), lambda F, g, y, p, x: g * (x > 0),
+             formula="∂/∂x = grad · [x > 0]   (0 at x = 0)")
+SOFTPLUS = defop("softplus", "SoftplusBackward0", _softplus_forward,
+                 lambda F, g, y, p, x: F.where(x > 20.0, g, g * F.sigmoid(x)),
+                 formula="∂/∂x = grad · σ(x)")
+ABS = defop("abs", "AbsBackward0", lambda p, x: np.abs(x), lambda F, g, y, p, x: g * F.sign(x),
+            formula="∂/∂x = grad · sign(x)   (0 at x = 0)")
+_zero = lambda F, g, y, p, x: F.zeros_like(x)  # noqa: E731  (piecewise constant: gradient 0)
+SIGN = defop("sign", "SignBackward0", lambda p, x: np.sign(x), _zero, formula="∂/∂x = 0")
+FLOOR = defop("floor", "FloorBackward0", lambda p, x: np.floor(x), _zero, formula="∂/∂x = 0")
+CEIL = defop("ceil", "CeilBackward0", lambda p, x: np.ceil(x), _zero, formula="∂/∂x = 0")
+ROUND = defop("round", "RoundBackward0", lambda p, x: np.round(x), _zero, formula="∂/∂x = 0")
+CLAMP = defop("clamp", "ClampBackward1",
+              lambda p, x: np.clip(x, -np.inf if p[0] is None else p[0], np.inf if p[1] is None else p[1]),
+              lambda F, g, y, p, x: g * (((x >= p[0]) if p[0] is not None else True)
+                                         & ((x <= p[1]) if p[1] is not None else True)),
+              formula="∂/∂x = grad where min ≤ x ≤ max (bounds included), else 0")
+
+# ----- reductions: p = (axes or None, keepdims) -----
+SUM = defop("sum", "SumBackward1", lambda p, x: np.sum(x, axis=p[0], keepdims=p[1]),
+            lambda F, g, y, p, x: expand_back(F, g, x.shape, *p), formula="∂/∂xᵢ = grad")
+SUM0 = SUM.renamed("SumBackward0")
+MEAN = defop("mean", "MeanBackward1", lambda p, x: np.mean(x, axis=p[0], keepdims=p[1]),
+             lambda F, g, y, p, x: expand_back(F, g, x.shape, *p) / _count(x.shape, p[0]),
+             formula="∂/∂xᵢ = grad / n")
+MEAN0 = MEAN.renamed("MeanBackward0")
+PROD = defop("prod", "ProdBackward1", lambda p, x: np.prod(x, axis=p[0], keepdims=p[1]),
+             lambda F, g, y, p, x: expand_back(F, g, x.shape, *p) * F.prod_others(x, p[0]),
+             formula="∂/∂xᵢ = grad · ∏ⱼ≠ᵢ xⱼ")
+PROD0 = PROD.renamed("ProdBackward0")
+MAX = defop("max", "MaxBackward0", lambda p, x: np.max(x, axis=p[0], keepdims=p[1]), _extreme_vjp,
+            formula="∂/∂xᵢ = grad where xᵢ is the max (shared equally by ties)", save_out=True)
+MAX1 = MAX.renamed("MaxBackward1")
+MIN = defop("min", "MinBackward0", lambda p, x: np.min(x, axis=p[0], keepdims=p[1]), _extreme_vjp,
+            formula="∂/∂xᵢ = grad where xᵢ is the min (shared equally by ties)", save_out=True)
+MIN1 = MIN.renamed("MinBackward1")
+VAR = defop("var", "VarBackward0", _var_forward, _var_vjp, formula="∂/∂xᵢ = grad · 2(xᵢ - mean) / (n - 1)")
+STD = defop("std", "StdBackward0", lambda p, x: np.sqrt(_var_forward(p, x)), _std_vjp,
+            formula="∂/∂xᵢ = grad · (xᵢ - mean) / ((n - 1) · std)", save_out=True)
+LOGSUMEXP = defop("logsumexp", "LogsumexpBackward0", _logsumexp_forward,
+                  lambda F, g, y, p, x: expand_back(F, g, x.shape, *p)
+                  * F.exp(x - expand_back(F, y, x.shape, *p)),
+                  formula="∂/∂xᵢ = grad · exp(xᵢ - logsumexp(x))", save_out=True)
+NORM = defop("norm", "LinalgVectorNormBackward0", _norm_forward, _norm_vjp,
+             formula="∂/∂xᵢ = grad · xᵢ / ‖x‖   (0 at the zero vector)", save_out=True)
+SOFTMAX = defop("softmax", "SoftmaxBackward0", _softmax_forward,
+                lambda F, g, y, p, x: y * (g - F.sum(g * y, p, True)),
+                formula="∂/∂xᵢ = yᵢ · (gradᵢ - Σⱼ gradⱼ yⱼ)", save_out=True)
+LOG_SOFTMAX = defop("log_softmax", "LogSoftmaxBackward0", _log_softmax_forward,
+                    lambda F, g, y, p, x: g - F.exp(y) * F.sum(g, p, True),
+                    formula="∂/∂xᵢ = gradᵢ - softmax(x)ᵢ · Σⱼ gradⱼ", save_out=True)
+
+# ----- shape -----
+RESHAPE = defop("reshape", "ViewBackward0", lambda p, x: np.reshape(x, p),
+                lambda F, g, y, p, x: F.reshape(g, x.shape), formula="∂/∂x = grad reshaped to x's shape")
+PERMUTE = defop("permute", "PermuteBackward0", lambda p, x: np.transpose(x, p),
+                lambda F, g, y, p, x: F.permute(g, tuple(np.argsort(p))),
+                formula="∂/∂x = grad with the axes put back")
+TRANSPOSE = PERMUTE.renamed("TransposeBackward0")
+EXPAND = defop("broadcast_to", "ExpandBackward0", lambda p, x: np.broadcast_to(x, p),
+               lambda F, g, y, p, x: F.sum_to(g, x.shape), formula="∂/∂x = grad summed over the copies")
+SUM_TO = defop("sum_to", "SumBackward1", lambda p, x: sum_to_np(x, p),
+               lambda F, g, y, p, x: F.broadcast_to(g, x.shape), formula="∂/∂x = grad broadcast back")
+SELECT = defop("getitem", "SelectBackward0", lambda p, x: x[p],
+               lambda F, g, y, p, x: F.scatter(g, x.shape, p),
+               formula="∂/∂x = grad put back at the indexed places, 0 elsewhere")
+SLICE = SELECT.renamed("SliceBackward0")
+INDEX = SELECT.renamed("IndexBackward0")
+SCATTER = defop("scatter", "IndexPutBackward0", _scatter_np,
+                lambda F, g, y, p, x: F.getitem(g, p[1]), formula="∂/∂x = grad at the indexed places")
+SETITEM = defop("setitem", "CopySlices", _setitem_np,
+                lambda F, g, y, p, x, v: F.setitem(g, p, 0.0),
+                lambda F, g, y, p, x, v: F.sum_to(F.getitem(g, p), v.shape),
+                formula=("∂/∂x = grad, 0 at the replaced places", "∂/∂v = grad at the replaced places"))
+
+# ----- linear algebra -----
+MATMUL = defop("matmul", "MmBackward0", lambda p, a, b: np.matmul(a, b), _matmul_vjp_a, _matmul_vjp_b,
+               formula=("∂/∂A = grad @ Bᵀ", "∂/∂B = Aᵀ @ grad"), broadcast=True)
+MV = MATMUL.renamed("MvBackward0")
+DOT = MATMUL.renamed("DotBackward0")
+BMM = MATMUL.renamed("BmmBackward0")
+TRACE = defop("trace", "TraceBackward0", lambda p, x: np.trace(x),
+              lambda F, g, y, p, x: g * F.eye(*x.shape), formula="∂/∂X = grad · I")
+INV = defop("inv", "LinalgInvExBackward0", _inv_forward,
+            lambda F, g, y, p, x: -F.matmul(F.matmul(F.mT(y), g), F.mT(y)),
+            formula="∂/∂X = -X⁻ᵀ · grad · X⁻ᵀ", save_out=True)
+DET = defop("det", "LinalgDetBackward0", lambda p, x: np.linalg.det(x),
+            lambda F, g, y, p, x: F.unsqueeze(F.unsqueeze(g * y, -1), -1) * F.mT(F.inv(x)),
+            formula="∂/∂X = grad · det(X) · X⁻ᵀ", save_out=True)
+
+# ----- not differentiable -----
+LT = nondiff("lt", lambda p, a, b: a < b)
+LE = nondiff("le", lambda p, a, b: a <= b)
+GT = nondiff("gt", lambda p, a, b: a > b)
+GE = nondiff("ge", lambda p, a, b: a >= b)
+EQ = nondiff("eq", lambda p, a, b: a == b)
+NE = nondiff("ne", lambda p, a, b: a != b)
+AND = nondiff("logical_and", lambda p, a, b: np.logical_and(a, b))
+OR = nondiff("logical_or", lambda p, a, b: np.logical_or(a, b))
+NOT = nondiff("logical_not", lambda p, x: np.logical_not(x))
+ANY = nondiff("any", lambda p, x: np.any(x, axis=p[0], keepdims=p[1]))
+ALL = nondiff("all", lambda p, x: np.all(x, axis=p[0], keepdims=p[1]))
+ISNAN = nondiff("isnan", lambda p, x: np.isnan(x))
+ISINF = nondiff("isinf", lambda p, x: np.isinf(x))
+
+
+def sum_to_np(g, shape):
+    """Sum a broadcast gradient back to `shape` (the one place broadcasting is undone)."""
+    gs = np.shape(g)
+    if gs == shape:
+        return g
+    lead = len(gs) - len(shape)
+    if lead < 0:
+        return np.broadcast_to(g, shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gs[i + lead] != 1)
+    r = np.sum(g, axis=axes, keepdims=True) if axes else g
+    return np.reshape(r, shape)
+
+
+from .functions import ones_like, permute, prod, reshape, stack_nested, unsqueeze, where  # noqa: E402,F401
+
+
+class NumpyF:
+    """The primitives of the VJPs on plain numpy arrays (no graph)."""
+
+    cos, sin, cosh, sinh, exp, log, sqrt, sign = np.cos, np.sin, np.cosh, np.sinh, np.exp, np.log, np.sqrt, np.sign
+    abs, floor, where, matmul, broadcast_to = np.abs, np.floor, np.where, np.matmul, np.broadcast_to
+    zeros_like, eye, reshape, permute = np.zeros_like, np.eye, np.reshape, np.transpose
+    sum_to = staticmethod(sum_to_np)
+    prod_others = staticmethod(_prod_others_np)
+    sigmoid = staticmethod(_sigmoid)
+    inv = staticmethod(np.linalg.inv)
+
+    @staticmethod
+    def sum(x, axis=None, keepdims=False):
+        return np.sum(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def mean(x, axis=None, keepdims=False):
+        return np.mean(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def mT(x):
+        return np.swapaxes(x, -1, -2)
+
+    @staticmethod
+    def unsqueeze(x, axis):
+        return np.expand_dims(x, axis)
+
+    @staticmethod
+    def squeeze(x, axis):
+        return np.squeeze(x, axis)
+
+    @staticmethod
+    def getitem(x, idx):
+        return x[idx]
+
+    @staticmethod
+    def scatter(g, shape, idx):
+        return _scatter_np((shape, idx), g)
+
+    @staticmethod
+    def setitem(x, idx, v):
+        return _setitem_np(idx, x, v)
+
+
+from . import functions as _functions  # noqa: E402
+
+
+class TensorF:
+    """The same primitives as differentiable ops on Tensors (for create_graph=True)."""
+
+    cos, sin, cosh, sinh, exp, log, sqrt, sign = (_functions.cos, _functions.sin, _functions.cosh,
+                                                  _functions.sinh, _functions.exp, _functions.log,
+                                                  _functions.sqrt, _functions.sign)
+    abs, floor, where, matmul = _functions.abs, _functions.floor, _functions.where, _functions.matmul
+    zeros_like, reshape, permute = _functions.zeros_like, _functions.reshape, _functions.permute
+    sum, mean, sigmoid, inv = _functions.sum, _functions.mean, _functions.sigmoid, _functions.inv
+    unsqueeze, squeeze = _functions.unsqueeze, _functions.squeeze
+    prod_others = staticmethod(_prod_others_t)
+
+    @staticmethod
+    def broadcast_to(x, shape):
+        return apply(EXPAND, (as_tensor(x),), tuple(shape)) if x.shape != tuple(shape) else x
+
+    @staticmethod
+    def sum_to(x, shape):
+        return apply(SUM_TO, (x,), tuple(shape)) if x.shape != tuple(shape) else x
+
+    @staticmethod
+    def eye(n, m=None):
+        return const(np.eye(n, m))
+
+    @staticmethod
+    def mT(x):
+        return _functions.transpose(x, -1, -2)
+
+    @staticmethod
+    def getitem(x, idx):
+        return apply(SELECT, (x,), idx)
+
+    @staticmethod
+    def scatter(g, shape, idx):
+        return apply(SCATTER, (g,), (shape, idx))
+
+    @staticmethod
+    def setitem(x, idx, v):
+        return apply(SETITEM, (x, as_tensor(v)), idx)
+
+
+__all__ = ["TABLE", "Op", "NumpyF", "TensorF", "sum_to_np", "F64", "Tensor", "to_data"]
