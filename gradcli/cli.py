@@ -1,0 +1,184 @@
+"""The command line: click commands -> a Session; errors -> exit statuses. No maths, no formatting.
+
+Exit statuses (LANGUAGE.md §10), in one table like httpie's ExitStatus.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+import click
+
+from . import __version__
+
+
+class ExitStatus:
+    OK = 0
+    ERROR = 1          # an error in the script, or a failed --check
+    USAGE = 2          # a usage error of the command line (click's own code)
+    INTERRUPTED = 130
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)(i?[bB])?\s*$")
+
+
+def parse_size(text: str) -> int:
+    m = _SIZE.match(text)
+    if not m:
+        raise click.BadParameter(f"'{text}' is not a size like 512M, 8G or a byte count")
+    scale = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}[m.group(2).lower()]
+    return int(float(m.group(1)) * scale)
+
+
+class SizeType(click.ParamType):
+    name = "SIZE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_size(value)
+        except click.BadParameter as e:
+            self.fail(str(e.message), param, ctx)
+
+
+def _set_pair(ctx, param, values):
+    out = []
+    for v in values:
+        name, sep, expr = v.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier() or name.startswith("__"):
+            raise click.BadParameter(f"'{v}' is not NAME=EXPR", ctx=ctx, param=param)
+        out.append((name, expr))
+    return out
+
+
+def _names(ctx, param, values):
+    for v in values:
+        if not v.isidentifier():
+            raise click.BadParameter(f"'{v}' is not a variable name", ctx=ctx, param=param)
+    return tuple(dict.fromkeys(values))
+
+
+def common_options(f):
+    """Options shared by `run`, the REPL and piped mode."""
+    opts = [
+        click.option("--wrt", multiple=True, callback=_names, metavar="NAME",
+                     help="Differentiate with respect to NAME (repeatable)."),
+        click.option("--of", default=None, metavar="NAME",
+                     help="The output to differentiate (default: the last expression or assignment)."),
+        click.option("--set", "sets", multiple=True, callback=_set_pair, metavar="NAME=EXPR",
+                     help="Bind NAME before the script runs (repeatable)."),
+        click.option("--seed", type=int, default=None, help="Seed the random generator."),
+        click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of text."),
+        click.option("--max-depth", type=click.IntRange(1), default=1000, show_default=True,
+                     help="Recursion depth limit of user functions."),
+        click.option("--max-nesting", type=click.IntRange(1), default=200, show_default=True,
+                     help="Syntax nesting depth limit."),
+        click.option("--max-memory", type=SizeType(), default="4G", show_default=True,
+                     help="Memory limit for all values alive at once (e.g. 512M, 8G)."),
+        click.option("--timeout", type=click.FloatRange(0, min_open=True), default=None,
+                     help="Stop the run after SECONDS."),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+def insight_options(f):
+    opts = [
+        click.option("--graph", "show_graph", is_flag=True, help="Also print the output's graph as a tree."),
+        click.option("--dot", "dot_file", type=click.Path(dir_okay=False, writable=True), default=None,
+                     help="Write the output's graph as Graphviz DOT to FILE."),
+        click.option("--explain", is_flag=True, help="Also print the backward pass step by step."),
+        click.option("--check", is_flag=True, help="Also check the gradients by finite differences."),
+        click.option("--check-samples", type=click.IntRange(1), default=None,
+                     help="Elements sampled per input by --check (default: all up to a size)."),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gradcli")
+@common_options
+@click.pass_context
+def main(ctx, **opts):
+    """gradcli: PyTorch-style autograd for small scripts, in the shell.
+
+    \b
+      gradcli run FILE.g --wrt x     run a script, report d output / d x
+      gradcli run -e 'x = 3; x**2' --wrt x
+      echo 'x = 2; x**3' | gradcli --wrt x
+      gradcli                        the REPL
+    """
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = opts
+        return
+    from .repl import main_interactive
+    sys.exit(main_interactive(opts, interactive=sys.stdin.isatty()))
+
+
+@main.command()
+@click.argument("file", required=False)
+@click.option("-e", "code", default=None, metavar="CODE", help="Run CODE instead of a file.")
+@common_options
+@insight_options
+def run(file, code, **opts):
+    """Run a G script (FILE, or - for standard input, or -e CODE)."""
+    if (file is None) == (code is None):
+        raise click.UsageError("give a FILE (or - for standard input) or -e CODE, not both" if file
+                               else "give a FILE to run (or - for standard input, or -e CODE)")
+    if code is not None:
+        source, filename = code, "<-e>"
+    elif file == "-":
+        source, filename = _read(sys.stdin.buffer), "<stdin>"
+    else:
+        try:
+            with open(file, "rb") as fh:
+                source = _read(fh)
+        except OSError as exc:
+            raise click.UsageError(f"cannot read {file}: {exc.strerror or exc}") from None
+        filename = file
+    from .runner import run_script
+    sys.exit(run_script(source, filename, opts))
+
+
+@main.command()
+@common_options
+def repl(**opts):
+    """The interactive REPL (the default when standard input is a terminal)."""
+    from .repl import main_interactive
+    sys.exit(main_interactive(opts, interactive=sys.stdin.isatty()))
+
+
+def _read(stream) -> str:
+    data = stream.read()
+    return data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+
+
+def entry(argv=None):
+    """The console script: click's main, with Ctrl-C as status 130 and a closed pipe as quiet."""
+    try:
+        rv = main.main(args=argv, standalone_mode=False)
+    except click.exceptions.Exit as e:
+        rv = e.exit_code
+    except click.ClickException as e:
+        e.show()
+        rv = e.exit_code
+    except (KeyboardInterrupt, click.Abort):
+        from .render.diagnostics import format_interrupt
+        print(format_interrupt(), file=sys.stderr)
+        rv = ExitStatus.INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`gradcli … | head -1`): stop quietly, as Unix filters do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        rv = ExitStatus.ERROR
+    sys.exit(rv or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry()

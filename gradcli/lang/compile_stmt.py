@@ -1,0 +1,309 @@
+"""Statements -> closures `ex(f) -> None | BREAK | CONTINUE | RETURN` (the statement half).
+
+Top-level bindings go through the session (`bind_top`), which marks `--wrt` names and tracks
+the output; bindings inside functions are plain slot stores.
+"""
+from __future__ import annotations
+
+from ..autograd.tensor import Tensor, mode
+from ..autograd.tensor import no_grad as _no_grad_cls
+from ..errors import GNameError, GradcliError, GTypeError
+from . import ast as A
+from .builtins import MODULES, TENSOR_SETTERS
+from .values import Namespace, type_name
+
+_Tensor = Tensor
+
+
+class StmtCompiler:
+    """Mixin of `Compiler`: `block(stmts)` returns one closure running them in order."""
+
+    def block(self, stmts):
+        from .compiler import BREAK  # noqa: F401
+        compiled = [self.stmt(s) for s in stmts]
+        if len(compiled) == 1:
+            return compiled[0]
+        if not compiled:
+            return lambda f: None
+
+        def run(f):
+            for s in compiled:
+                r = s(f)
+                if r is not None:
+                    return r
+        return run
+
+    def stmt(self, node):
+        return getattr(self, "s_" + type(node).__name__)(node)
+
+    # ----- binding -----
+    def binder(self, name, span, *, statement, list_literal=False):
+        """A function `bind(f, value)` for `name` in this scope."""
+        from .compiler import bind_value
+        if self.slots is not None:
+            i = self.slots[name]
+
+            def bind_local(f, v):
+                if list_literal and type(v) is list:
+                    v = bind_value(v)
+                if type(v) is _Tensor and v.grad_fn is not None and v.grad_fn.name is None:
+                    v.grad_fn.name = name
+                f[i] = v
+            return bind_local
+        session = self.session
+
+        def bind_top(f, v):
+            if list_literal and type(v) is list:
+                v = bind_value(v)
+            session.bind_top(name, v, statement, span)
+        return bind_top
+
+    def s_Assign(self, node):
+        value = self.expr(node.value)
+        bind = self.binder(node.target, node.span, statement=True,
+                           list_literal=isinstance(node.value, A.ListExpr))
+
+        def ex(f):
+            bind(f, value(f))
+        return ex
+
+    def s_AugAssign(self, node):
+        from .compiler import binop
+        load = self.e_Name(A.Name(node.span, node.target))
+        value, op, span = self.expr(node.value), node.op, node.span
+        bind = self.binder(node.target, node.span, statement=True)
+
+        def ex(f):
+            cur = load(f)
+            v = value(f)
+            try:
+                mode.site = span
+                res = binop(op, cur, v)
+                if isinstance(cur, _Tensor) and cur.grad_fn is None and cur.requires_grad \
+                        and not mode.enabled:
+                    # The SGD step under no_grad: new values, same leaf (LANGUAGE.md §3).
+                    cur.update_(res.data)
+                    return
+            except GradcliError as e:
+                raise e.at(span)
+            bind(f, res)
+        return ex
+
+    def s_IndexAssign(self, node):
+        from ..autograd import functions as fn
+        from .compiler import list_to_tensor
+        load = self.e_Name(A.Name(node.span, node.target))
+        index, value, span = self.index(node.index), self.expr(node.value), node.span
+        bind = self.binder(node.target, node.span, statement=True)
+
+        def ex(f):
+            cur, i, v = load(f), index(f), value(f)
+            try:
+                if isinstance(cur, list):
+                    new = list(cur)
+                    from .compile_expr import subscript
+                    subscript(new, i)            # checks the index
+                    new[int(i.data) if isinstance(i, _Tensor) else i] = v
+                    bind(f, new)
+                    return
+                if not isinstance(cur, _Tensor):
+                    raise GTypeError(f"{type_name(cur)} does not support item assignment")
+                if isinstance(i, list):
+                    i = list_to_tensor(i)
+                if isinstance(v, list):
+                    v = list_to_tensor(v)
+                mode.site = span
+                res = fn.setitem(cur, i, v)
+            except GradcliError as e:
+                raise e.at(span)
+            bind(f, res)
+        return ex
+
+    def s_AttrAssign(self, node):
+        target, attr, value, span = self.expr(node.target), node.attr, self.expr(node.value), node.span
+
+        def ex(f):
+            t, v = target(f), value(f)
+            try:
+                setter = TENSOR_SETTERS.get(attr) if isinstance(t, _Tensor) else None
+                if setter is None:
+                    if isinstance(t, _Tensor) or t is None or isinstance(t, (str, Namespace)):
+                        raise GNameError(f"cannot set the attribute '{attr}' of {type_name(t)}"
+                                         + (" (only .grad and .requires_grad can be set)"
+                                            if isinstance(t, _Tensor) else ""))
+                    raise GTypeError(f"cannot set attributes of {type_name(t)}")
+                setter(t, v)
+            except GradcliError as e:
+                raise e.at(span)
+        return ex
+
+    def s_ExprStmt(self, node):
+        value = self.expr(node.value)
+        if self.slots is not None:
+            def ex_local(f):
+                value(f)
+            return ex_local
+        session, span = self.session, node.span
+
+        def ex(f):
+            session.expression_value(value(f), span)
+        return ex
+
+    # ----- control flow -----
+    def s_If(self, node):
+        from .compiler import truth
+        test, body, orelse, span = self.expr(node.test), self.block(node.body), self.block(node.orelse), node.span
+        flow = self.session.flow
+
+        def ex(f):
+            try:
+                t = truth(test(f))
+            except GradcliError as e:
+                raise e.at(span)
+            if flow is not None:
+                flow.branch(span, t)
+            return body(f) if t else orelse(f)
+        return ex
+
+    def s_While(self, node):
+        from .compiler import BREAK, CONTINUE, truth
+        test, body, span = self.expr(node.test), self.block(node.body), node.span
+        flow = self.session.flow
+
+        def ex(f):
+            n = 0
+            try:
+                while True:
+                    try:
+                        if not truth(test(f)):
+                            break
+                    except GradcliError as e:
+                        raise e.at(span)
+                    n += 1
+                    r = body(f)
+                    if r is not None:
+                        if r is BREAK:
+                            break
+                        if r is CONTINUE:
+                            continue
+                        return r
+            finally:
+                if flow is not None:
+                    flow.loop(span, n)
+        return ex
+
+    def s_For(self, node):
+        from .compiler import BREAK, CONTINUE, iterate
+        it, body, span = self.expr(node.iter), self.block(node.body), node.span
+        bind = self.binder(node.target, node.span, statement=False)
+        flow = self.session.flow
+
+        def ex(f):
+            v = it(f)
+            try:
+                items = iterate(v)
+            except GradcliError as e:
+                raise e.at(span)
+            n = 0
+            try:
+                for item in items:
+                    n += 1
+                    bind(f, item)
+                    r = body(f)
+                    if r is not None:
+                        if r is BREAK:
+                            break
+                        if r is CONTINUE:
+                            continue
+                        return r
+            except GradcliError as e:
+                raise e.at(span)
+            finally:
+                if flow is not None:
+                    flow.loop(span, n)
+        return ex
+
+    def s_Break(self, node):
+        from .compiler import BREAK
+        return lambda f: BREAK
+
+    def s_Continue(self, node):
+        from .compiler import CONTINUE
+        return lambda f: CONTINUE
+
+    def s_Pass(self, node):
+        return lambda f: None
+
+    def s_Return(self, node):
+        from .compiler import RETURN
+        value = self.expr(node.value) if node.value is not None else (lambda f: None)
+
+        def ex(f):
+            f[0] = value(f)
+            return RETURN
+        return ex
+
+    def s_FunctionDef(self, node):
+        from .compiler import UNBOUND, UserFunction, _assigned_names
+        slots = {p.name: i + 1 for i, p in enumerate(node.params)}
+        _assigned_names(node.body, slots)
+        inner = self.nested(slots)
+        body = inner.block(node.body)
+        defaults = [self.expr(p.default) if p.default is not None else None for p in node.params]
+        params = tuple(p.name for p in node.params)
+        bind = self.binder(node.name, node.span, statement=False)
+        session, name, span = self.session, node.name, node.span
+
+        def ex(f):
+            ds = tuple(d(f) if d is not None else UNBOUND for d in defaults)
+            bind(f, UserFunction(name, params, ds, len(slots) + 1, body, session, span))
+        return ex
+
+    def s_With(self, node):
+        context, body, span = self.expr(node.context), self.block(node.body), node.span
+
+        def ex(f):
+            ctx = context(f)
+            if not isinstance(ctx, _no_grad_cls):
+                raise GTypeError(f"'with' needs no_grad() or enable_grad(), not {type_name(ctx)}", span)
+            with ctx:
+                return body(f)
+        return ex
+
+    def s_Import(self, node):
+        module = MODULES.get(node.module)
+        if module is None:
+            return _raiser(_no_module(node.module, node.span))
+        name = node.asname or node.module.split(".")[0]
+        value = module if node.asname else MODULES[node.module.split(".")[0]]
+        bind = self.binder(name, node.span, statement=False)
+        return lambda f: bind(f, value)
+
+    def s_ImportFrom(self, node):
+        if node.module == "__future__":
+            return lambda f: None
+        module = MODULES.get(node.module)
+        if module is None:
+            return _raiser(_no_module(node.module, node.span))
+        binds = []
+        for name, asname in node.names:
+            if name not in module.members:
+                return _raiser(GNameError(f"cannot import '{name}' from '{node.module}'", node.span))
+            binds.append((self.binder(asname or name, node.span, statement=False), module.members[name]))
+
+        def ex(f):
+            for bind, value in binds:
+                bind(f, value)
+        return ex
+
+
+def _no_module(name, span):
+    return GNameError(f"no module named '{name}': only torch (and torch.autograd, torch.nn.functional) "
+                      "can be imported, for PyTorch compatibility", span)
+
+
+def _raiser(err):
+    """A statement that fails when it runs (not when it is compiled), as Python's import does."""
+    def ex(f):
+        raise err
+    return ex

@@ -1,0 +1,279 @@
+"""AST -> Python closures, once per program (or REPL entry). Nothing walks the tree at run time.
+
+An expression compiles to `ev(f) -> value` and a statement to `ex(f) -> None | BREAK | CONTINUE |
+RETURN`, where `f` is the frame of the running user function (a list of local slots; slot 0
+holds the return value) or None at top level. Names are resolved here: a function's locals are
+slots, everything else is looked up in the session's globals, then the built-ins.
+
+Errors from the engine come without a place; the closure of the expression that failed attaches
+its span (`err.at(span)`), and each call site on the way out adds itself to the error's trace.
+"""
+from __future__ import annotations
+
+import operator
+
+from ..autograd import functions as fn
+from ..autograd.tensor import Node, Tensor, as_tensor, const, mode
+from ..errors import GNameError, GradcliError, GSyntaxError, GTypeError, GValueError, LimitError, ShapeError
+from . import ast as A
+from .builtins import (BUILTINS, GRAD_FN_METHODS, MODULES, TENSOR_METHODS, TENSOR_PROPS,
+                       TENSOR_SETTERS, _plain_kwargs, no_attribute)
+from .values import BuiltinFunction, Namespace, Number, number, number_binop, type_name
+
+BREAK, CONTINUE, RETURN = "break", "continue", "return"
+UNBOUND = object()
+_Tensor, _Number = Tensor, Number
+
+_BINOPS = {"+": fn.add, "-": fn.sub, "*": fn.mul, "/": fn.div, "**": fn.pow, "%": fn.mod, "@": fn.matmul}
+_CMPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+         "==": operator.eq, "!=": operator.ne}
+_ARITH_TYPES = (Tensor, bool, list)
+
+
+# ----- run-time helpers shared by the closures -----
+
+def truth(v):
+    """The truth value of a condition: a tensor must have one element (LANGUAGE.md §5)."""
+    if v is True or v is False:
+        return v
+    if isinstance(v, Tensor):
+        if v.data.size != 1:
+            raise GValueError(f"the truth value of a tensor with {v.data.size} elements is ambiguous; "
+                              "use any() or all()")
+        return bool(v.data)
+    if v is None:
+        return False
+    if isinstance(v, (str, list, tuple, range)):
+        return len(v) > 0
+    return True
+
+
+def to_tensor_operand(v, op):
+    if isinstance(v, Tensor):
+        return v
+    if isinstance(v, list):
+        return list_to_tensor(v)
+    if isinstance(v, bool):
+        return const(as_tensor(float(v)).data)
+    raise GTypeError(f"unsupported operand for {op}: {type_name(v)}")
+
+
+def list_to_tensor(v):
+    try:
+        return as_tensor(v)
+    except ShapeError as e:
+        raise ShapeError(f"this list cannot become a tensor: {e.message}") from None
+    except GValueError as e:
+        raise ShapeError(f"this list cannot become a tensor: {e.message}") from None
+
+
+def bind_value(v):
+    """A list literal bound to a name becomes a tensor when its elements stack (§4)."""
+    try:
+        return as_tensor(v)
+    except GradcliError:
+        return v
+
+
+def binop(op, l, r):
+    """`l op r` for any two values (the slow path: the closures try tensors first)."""
+    tl, tr = type(l), type(r)
+    if tl is _Number and tr is _Number:
+        return number_binop(op, l, r, _BINOPS[op](l, r).data)
+    if tl is str or tr is str:
+        if op == "+" and tl is str and tr is str:
+            return l + r
+        raise GTypeError(f"'{op}' does not apply to {type_name(l)} and {type_name(r)}"
+                         + (" (only + joins two strings)" if op == "+" else ""))
+    if not isinstance(l, _ARITH_TYPES) or not isinstance(r, _ARITH_TYPES):
+        bad = l if not isinstance(l, _ARITH_TYPES) else r
+        raise GTypeError(f"'{op}' does not apply to {type_name(bad)}")
+    return _BINOPS[op](to_tensor_operand(l, op), to_tensor_operand(r, op))
+
+
+def compare(op, l, r):
+    """A comparison: a bool for scalars, a boolean tensor for tensors, Python equality else."""
+    if isinstance(l, Tensor) and isinstance(r, Tensor):
+        res = _CMPS[op](l, r)
+        if l.data.ndim == 0 and r.data.ndim == 0:
+            return bool(res.data)
+        return res
+    if isinstance(l, (Tensor, list, bool)) and isinstance(r, (Tensor, list, bool)) and \
+            not (isinstance(l, bool) and isinstance(r, bool)):
+        return compare(op, to_tensor_operand(l, op), to_tensor_operand(r, op))
+    if op == "==":
+        return _same(l, r)
+    if op == "!=":
+        return not _same(l, r)
+    if isinstance(l, str) and isinstance(r, str) or isinstance(l, bool) and isinstance(r, bool):
+        return _CMPS[op](l, r)
+    raise GTypeError(f"'{op}' cannot compare {type_name(l)} and {type_name(r)}")
+
+
+def _same(a, b):
+    if type(a) is not type(b) and not (isinstance(a, Tensor) and isinstance(b, Tensor)):
+        return False
+    if isinstance(a, (tuple, list)):
+        return len(a) == len(b) and all(bool(compare("==", x, y)) for x, y in zip(a, b))
+    return a == b
+
+
+def get_attr(v, name):
+    if isinstance(v, Tensor):
+        prop = TENSOR_PROPS.get(name)
+        if prop is not None:
+            return prop(v)
+        m = TENSOR_METHODS.get(name)
+        if m is not None:
+            return BuiltinFunction(name, lambda *a, **k: m(v, *a, **_plain_kwargs(k)))
+    elif isinstance(v, Namespace):
+        if name in v.members:
+            return v.members[name]
+    elif isinstance(v, Node):
+        m = GRAD_FN_METHODS.get(name)
+        if m is not None:
+            return BuiltinFunction(name, lambda: m(v))
+    raise no_attribute(v, name)
+
+
+def call_value(func, args, kwargs):
+    """Call a G function value (a built-in or a `def`)."""
+    if type(func) is BuiltinFunction:
+        f = func.fn
+        if kwargs:
+            kwargs = _plain_kwargs(kwargs)
+        try:
+            return f(*args, **kwargs)
+        except TypeError as exc:       # wrong number or names of arguments
+            raise GTypeError(_arg_message(func.name, exc)) from None
+        except (ValueError, IndexError, ZeroDivisionError, OverflowError) as exc:
+            raise GValueError(f"{func.name}: {exc}") from None
+    if isinstance(func, UserFunction):
+        return func(*args, **kwargs)
+    raise GTypeError(f"{type_name(func)} is not callable")
+
+
+def _arg_message(name, exc):
+    msg = str(exc)
+    head, sep, rest = msg.partition("() ")
+    if sep and "(" not in head and " " not in head:
+        return f"{name}() {rest}"
+    return f"{name}: {msg}"
+
+
+def iterate(v):
+    if type(v) is range:
+        return (number(i, True) for i in v)
+    if isinstance(v, Tensor):
+        if v.data.ndim == 0:
+            raise GTypeError("cannot iterate over a 0-d tensor")
+        return (fn.getitem(v, i) for i in range(v.data.shape[0]))
+    if isinstance(v, (list, tuple)):
+        return iter(list(v))
+    if isinstance(v, str):
+        return iter(v)
+    raise GTypeError(f"cannot iterate over {type_name(v)}")
+
+
+class UserFunction:
+    """A `def`: compiled body, parameter slots, defaults evaluated when `def` ran."""
+
+    __slots__ = ("name", "params", "defaults", "nslots", "body", "session", "span")
+
+    def __init__(self, name, params, defaults, nslots, body, session, span):
+        self.name = name
+        self.params = params
+        self.defaults = defaults
+        self.nslots = nslots
+        self.body = body
+        self.session = session
+        self.span = span
+
+    def __repr__(self):
+        return f"<function {self.name}>"
+
+    def __call__(self, *args, **kwargs):
+        params = self.params
+        n = len(params)
+        if len(args) > n:
+            raise GTypeError(f"{self.name}() takes {n} argument{'s' if n != 1 else ''} but "
+                             f"{len(args)} were given")
+        frame = [None] + [UNBOUND] * (self.nslots - 1)
+        for i, a in enumerate(args):
+            frame[i + 1] = a
+        for k, v in kwargs.items():
+            if k not in params:
+                raise GTypeError(f"{self.name}() got an unexpected keyword argument '{k}'")
+            i = params.index(k)
+            if frame[i + 1] is not UNBOUND:
+                raise GTypeError(f"{self.name}() got two values for argument '{k}'")
+            frame[i + 1] = v
+        for i in range(n):
+            if frame[i + 1] is UNBOUND:
+                d = self.defaults[i]
+                if d is UNBOUND:
+                    raise GTypeError(f"{self.name}() missing argument '{params[i]}'")
+                frame[i + 1] = d
+        s = self.session
+        s.depth += 1
+        try:
+            if s.depth > s.max_depth:
+                raise LimitError(f"recursion deeper than {s.max_depth} calls; raise the limit with "
+                                 f"--max-depth N")
+            self.body(frame)
+        finally:
+            s.depth -= 1
+        return frame[0]
+
+
+def _assigned_names(body, out):
+    """Names a function body binds (its locals), not looking into nested defs."""
+    stack = list(body)
+    while stack:
+        st = stack.pop()
+        if isinstance(st, (A.Assign, A.AugAssign, A.IndexAssign)):
+            out.setdefault(st.target, len(out) + 1)
+        elif isinstance(st, A.For):
+            out.setdefault(st.target, len(out) + 1)
+            stack.extend(st.body)
+        elif isinstance(st, A.FunctionDef):
+            out.setdefault(st.name, len(out) + 1)
+        elif isinstance(st, A.Import):
+            out.setdefault(st.asname or st.module.split(".")[0], len(out) + 1)
+        elif isinstance(st, A.ImportFrom):
+            for name, asname in st.names:
+                out.setdefault(asname or name, len(out) + 1)
+        elif isinstance(st, (A.If,)):
+            stack.extend(st.body)
+            stack.extend(st.orelse)
+        elif isinstance(st, (A.While, A.With)):
+            stack.extend(st.body)
+    return out
+
+
+from .compile_expr import ExprCompiler  # noqa: E402
+from .compile_stmt import StmtCompiler  # noqa: E402
+
+
+class Compiler(StmtCompiler, ExprCompiler):
+    """Compiles one program (or REPL entry) for a session; `slots` is None at top level."""
+
+    def __init__(self, session, source_lines, slots=None):
+        self.session = session
+        self.lines = source_lines
+        self.slots = slots
+
+    def nested(self, slots):
+        return Compiler(self.session, self.lines, slots)
+
+
+def compile_program(program: A.Program, session, source: str):
+    """Compile a parsed program into one closure `run()`."""
+    c = Compiler(session, source.split("\n"))
+    body = c.block(program.body)
+    return lambda: body(None)
+
+
+__all__ = ["compile_program", "Compiler", "UserFunction", "truth", "binop", "compare", "get_attr",
+           "call_value", "iterate", "bind_value", "BREAK", "CONTINUE", "RETURN", "UNBOUND",
+           "GSyntaxError", "GNameError", "mode", "Tensor"]

@@ -1,0 +1,195 @@
+"""The Session: globals, `--wrt` marking, limits, the output, and what a run printed.
+
+A Session runs programs (a whole file, or REPL entries one after another) and records events —
+printed lines, the output, the marked `--wrt` tensors — that `render/` turns into text or JSON.
+It never formats or prints anything itself.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+from .. import autograd as ag
+from ..autograd import functions as fn
+from ..autograd.tensor import Tensor, const, mode
+from ..errors import GNameError, GradcliError, GradError, LimitError, Span
+from .builtins import BUILTINS, hooks
+from .values import Number, type_name
+
+
+@dataclass
+class Options:
+    wrt: tuple = ()
+    of: str | None = None
+    max_depth: int = 1000
+    max_nesting: int = 200
+    max_memory: int = 4 << 30
+    explain: bool = False      # record control flow (loops run, branches taken)
+
+
+@dataclass
+class Output:
+    name: str | None
+    value: Tensor
+    span: Span | None = None
+
+
+class FlowLog:
+    """Loops run and branches taken, by source span (for --explain's control-flow summary)."""
+
+    def __init__(self):
+        self.loops: dict[Span, list[int]] = {}
+        self.branches: dict[Span, list[int]] = {}
+
+    def loop(self, span, n):
+        self.loops.setdefault(span, []).append(n)
+
+    def branch(self, span, taken):
+        counts = self.branches.setdefault(span, [0, 0])
+        counts[0 if taken else 1] += 1
+
+
+@dataclass
+class Events:
+    printed: list = field(default_factory=list)
+
+
+class Session:
+    """One interpreter state: run programs into it, then read its events and report."""
+
+    def __init__(self, options: Options | None = None, out=None):
+        self.options = options or Options()
+        self.globals: dict = {}
+        self.sources: dict[str, str] = {}
+        self.depth = 0
+        self.max_depth = self.options.max_depth
+        self.flow = FlowLog() if self.options.explain else None
+        self.printed: list[str] = []
+        self.out = out                      # called with each printed text as it happens
+        self.output: Output | None = None
+        self.wrt = set(self.options.wrt)
+        self.marked: dict[str, Tensor] = {}
+        self.echo = None                    # REPL/piped: called with (value, span) per expression
+        self.graph_hook = None
+        fn.limits.max_bytes = self.options.max_memory
+        # Each G call is a handful of Python frames; allow the G depth limit to be the one hit.
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), 40 * self.max_depth + 10_000))
+
+    # ----- running -----
+    def run(self, source: str, filename: str = "<input>"):
+        """Parse, compile and run a program in this session. Raises GradcliError."""
+        from .compiler import compile_program
+        from .parser import parse
+        self.sources[filename] = source
+        program = parse(source, filename, max_nesting=self.options.max_nesting)
+        code = compile_program(program, self, source)
+        self._execute(code)
+        return program
+
+    def run_entry(self, source: str, filename: str, first_line: int = 1):
+        """Run one REPL or piped entry whose first line is line `first_line` of the input."""
+        from .compiler import compile_program
+        from .parser import parse
+        program = parse(source, filename, max_nesting=self.options.max_nesting, first_line=first_line)
+        code = compile_program(program, self, "\n" * (first_line - 1) + source)
+        self._execute(code)
+
+    def _execute(self, code):
+        hooks.print = self._print
+        hooks.graph = self._graph
+        mode.enabled = True
+        try:
+            code()
+        except RecursionError:
+            raise LimitError("the program nests too deeply for the interpreter; raise the limit "
+                             "with --max-depth N or simplify it") from None
+        except MemoryError:
+            raise LimitError("out of memory; raise the limit with --max-memory SIZE or use smaller "
+                             "tensors") from None
+        finally:
+            mode.enabled = True
+            mode.site = None
+            self.depth = 0
+
+    def _print(self, text):
+        self.printed.extend(text.split("\n"))
+        if self.out is not None:
+            self.out(text)
+
+    def _graph(self, t):
+        if self.graph_hook is not None:
+            self.graph_hook(t)
+
+    # ----- called by compiled code -----
+    def bind_top(self, name, value, statement, span):
+        if name in self.wrt and isinstance(value, Tensor) and value.grad_fn is None:
+            if not value.requires_grad:
+                value = const(value.data)
+                value.requires_grad_(True)
+            self.marked[name] = value
+        elif type(value) is Tensor and value.grad_fn is not None and value.grad_fn.name is None:
+            value.grad_fn.name = name
+        self.globals[name] = value
+        if statement and isinstance(value, Tensor):
+            self.output = Output(name, value, span)
+
+    def expression_value(self, value, span):
+        if isinstance(value, Tensor):
+            self.output = Output(None, value, span)
+        if self.echo is not None and value is not None:
+            self.echo(value, span)
+
+    def set_variable(self, name, value):
+        """--set NAME=EXPR: bind before the script runs (marked like any top-level binding)."""
+        self.bind_top(name, value, False, None)
+
+    def unknown_name(self, name, span):
+        from ..render.diagnostics import did_you_mean
+        close = did_you_mean(name, list(self.globals) + [n for n in BUILTINS])
+        return GNameError(f"name '{name}' is not defined", span,
+                          hint=f"did you mean `{close}`?" if close else None)
+
+    def at_call(self, err, span, user_call):
+        """An error leaving a call site: the call joins the trace if the error came from inside."""
+        if err.span is None:
+            err.span = span
+        elif err.span != span:
+            err.trace.insert(0, span)
+        return err
+
+    # ----- results -----
+    def result_output(self) -> Output | None:
+        """The tensor to differentiate: --of NAME, or the last top-level tensor statement."""
+        name = self.options.of
+        if name is not None:
+            if name not in self.globals:
+                raise GNameError(f"--of {name}: the run never bound '{name}'")
+            value = self.globals[name]
+            if not isinstance(value, Tensor):
+                raise GradError(f"--of {name}: '{name}' is {type_name(value)}, not a tensor")
+            return Output(name, value)
+        return self.output
+
+    def gradients(self, output: Output | None) -> dict:
+        """d output / d NAME for each --wrt NAME (a Jacobian for a non-scalar output)."""
+        grads = {}
+        for name in self.options.wrt:
+            x = self.marked.get(name)
+            if x is None:
+                raise GNameError(f"--wrt {name}: the run never bound '{name}' to a tensor")
+            if output is None:
+                raise GradError("there is no output to differentiate: end the script with an "
+                                "expression or an assignment, or name one with --of NAME")
+            y = output.value
+            if y.data.dtype.kind == "b":
+                raise GradError("the output is a boolean tensor: it has no gradient")
+            grads[name] = ag.jacobian(y, x) if y.data.size != 1 or y.data.ndim else ag.grad(y, x)
+        return grads
+
+    def variables(self) -> dict:
+        """Top-level names bound to (non-boolean) tensors, for JSON and :vars."""
+        return {k: v for k, v in self.globals.items()
+                if isinstance(v, Tensor) and v.data.dtype.kind != "b"}
+
+
+__all__ = ["Session", "Options", "Output", "FlowLog", "Events", "Number"]

@@ -1,0 +1,52 @@
+"""What `gradcli run` shows after a script: the output, its gradients, the JSON document."""
+from __future__ import annotations
+
+from .jsondoc import dumps, error_object, to_json_value
+
+
+def _text(value):
+    from ..lang.values import to_text
+    return to_text(value)
+
+
+def text_report(output, grads) -> list[str]:
+    """Plain lines: `name = value`, then `d name / d x = gradient` for each --wrt input."""
+    if output is None:
+        return []
+    name = output.name or "output"
+    lines = [f"{name} = {_indent(_text(output.value), len(name) + 3)}"]
+    for x, g in grads.items():
+        head = f"d{name}/d{x} = "
+        lines.append(head + _indent(_text(g), len(head)))
+    return lines
+
+
+def _indent(text, n):
+    return text.replace("\n", "\n" + " " * n)
+
+
+def run_document(session, output, grads, check=None) -> str:
+    """The JSON document of `run --json` (LANGUAGE.md §10)."""
+    doc = {
+        "ok": True,
+        "output": None if output is None else {
+            "name": output.name, "value": to_json_value(output.value.data),
+            "shape": list(output.value.data.shape)},
+        "gradients": {k: to_json_value(g.data) for k, g in grads.items()},
+        "variables": {k: _variable(v) for k, v in session.variables().items()},
+        "printed": list(session.printed),
+    }
+    if check is not None:
+        doc["check"] = check
+    return dumps(doc)
+
+
+def _variable(t):
+    return {"value": to_json_value(t.data), "shape": list(t.data.shape),
+            "requires_grad": bool(t.requires_grad),
+            "grad": None if t.grad is None else to_json_value(t.grad.data),
+            "grad_fn": None if t.grad_fn is None else t.grad_fn.op.node_name}
+
+
+def error_document(err) -> str:
+    return dumps({"ok": False, "error": error_object(err)})

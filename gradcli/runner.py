@@ -1,0 +1,132 @@
+"""`gradcli run`: one script in a fresh Session, then its report, as text or JSON.
+
+Returns the exit status; every error of the script becomes a diagnostic (or an error document)
+here, in one place, so no Python traceback reaches the user.
+"""
+from __future__ import annotations
+
+import signal
+import sys
+
+from .errors import GradcliError, LimitError
+from .lang.runtime import Options, Session
+
+
+class Timeout(Exception):
+    pass
+
+
+def make_session(opts, out=None, explain=False) -> Session:
+    options = Options(wrt=tuple(opts.get("wrt") or ()), of=opts.get("of"),
+                      max_depth=opts.get("max_depth") or 1000,
+                      max_nesting=opts.get("max_nesting") or 200,
+                      max_memory=opts.get("max_memory") or (4 << 30), explain=explain)
+    session = Session(options, out=out)
+    if opts.get("seed") is not None:
+        from .autograd import functions as fn
+        fn.seed(opts["seed"])
+    return session
+
+
+def apply_sets(session, sets):
+    """--set NAME=EXPR, each evaluated as an expression in the session, then bound."""
+    for name, expr in sets or ():
+        _set_one(session, name, expr)
+
+
+def _set_one(session, name, expr):
+    from .lang.compiler import Compiler
+    from .lang.parser import parse
+    filename = f"<--set {name}>"
+    session.sources[filename] = expr
+    program = parse(expr, filename, max_nesting=session.options.max_nesting)
+    from . import errors
+    from .lang import ast as A
+    if len(program.body) != 1 or not isinstance(program.body[0], A.ExprStmt):
+        raise errors.GSyntaxError(f"--set {name}=EXPR needs one expression", program.span)
+    ev = Compiler(session, expr.split("\n")).expr(program.body[0].value)
+    value = ev(None)
+    if isinstance(value, list):
+        from .lang.compiler import bind_value
+        value = bind_value(value)
+    session.set_variable(name, value)
+
+
+class _Alarm:
+    """--timeout: SIGALRM raises in the running script, which becomes a LimitError."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+
+    def __enter__(self):
+        if self.seconds and hasattr(signal, "setitimer"):
+            def on_alarm(signum, frame):
+                raise Timeout()
+            self.prev = signal.signal(signal.SIGALRM, on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def __exit__(self, *exc):
+        if self.seconds and hasattr(signal, "setitimer"):
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.prev)
+        return False
+
+
+def run_script(source: str, filename: str, opts: dict) -> int:
+    from .render import console
+    as_json = opts.get("as_json")
+    out = console.Output(json_mode=as_json)
+    session = make_session(opts, out=None if as_json else out.print_line,
+                           explain=bool(opts.get("explain")))
+    try:
+        with _Alarm(opts.get("timeout")):
+            apply_sets(session, opts.get("sets"))
+            session.run(source, filename)
+            output = session.result_output()
+            grads = session.gradients(output)
+            insight = _insight(session, output, grads, opts, out)
+    except Timeout:
+        err = LimitError(f"the run took longer than --timeout {opts.get('timeout'):g} s")
+        return _fail(out, session, err, as_json)
+    except GradcliError as err:
+        return _fail(out, session, err, as_json)
+    except KeyboardInterrupt:
+        from .render.diagnostics import format_interrupt
+        out.flush()
+        print(format_interrupt(), file=sys.stderr)
+        return 130
+    if as_json:
+        from .render.report import run_document
+        out.write(run_document(session, output, grads, insight.get("check")))
+    elif opts.get("wrt") or opts.get("of"):
+        from .render.report import text_report
+        out.report(text_report(output, grads))
+    out.flush()
+    return 1 if insight.get("check_failed") else 0
+
+
+def _insight(session, output, grads, opts, out) -> dict:
+    """--graph, --dot, --explain, --check (issue: seeing the gradient)."""
+    result = {}
+    if not (opts.get("show_graph") or opts.get("dot_file") or opts.get("explain") or opts.get("check")):
+        return result
+    from . import insight
+    return insight.run_all(session, output, grads, opts, out)
+
+
+def _fail(out, session, err, as_json) -> int:
+    out.flush()
+    if as_json:
+        from .render.report import error_document
+        out.write(error_document(err))
+        out.flush()
+    else:
+        from .render.diagnostics import format_error
+        print(format_error(err, session.sources, color=_stderr_color()), file=sys.stderr)
+    return 1
+
+
+def _stderr_color() -> bool:
+    import os
+    return sys.stderr.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
