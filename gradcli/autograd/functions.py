@@ -122,15 +122,25 @@ def _plain(values):
 
 add, sub, mul, div = (binary_fn(_ops.ADD), binary_fn(_ops.SUB), binary_fn(_ops.MUL),
                       binary_fn(_ops.DIV))
-_pow0, _pow1, _mm = binary_fn(_ops.POW), binary_fn(_ops.POW1), binary_fn(_ops.MATMUL)
+_pow0, _pow1, _pow2 = binary_fn(_ops.POW), binary_fn(_ops.POW1), binary_fn(_ops.POW2)
+_mm = binary_fn(_ops.MATMUL)
+
+
+def _grad_tensor(v):
+    return type(v) is Tensor and v.requires_grad
 
 
 def pow(a, b):  # noqa: A001 (the language's name)
-    return (_pow1 if type(b) is Tensor and b.requires_grad else _pow0)(a, b)
+    # PyTorch's node names: t ** 2 PowBackward0, t ** u PowBackward1, 2 ** t PowBackward2
+    # (every number is a tensor here: one that does not require grad counts as a number)
+    if not _grad_tensor(b):
+        return _pow0(a, b)
+    return (_pow1 if _grad_tensor(a) else _pow2)(a, b)
 
 
 def mod(a, b):
-    return apply(_ops.MOD, (as_tensor(a), as_tensor(b)))
+    # t % 2 is RemainderBackward0, t % u RemainderBackward1 (as pow names them)
+    return apply(_ops.MOD1 if _grad_tensor(b) else _ops.MOD, (as_tensor(a), as_tensor(b)))
 
 
 neg = unary_fn(_ops.NEG)
@@ -163,8 +173,18 @@ asin, acos, atan = _unary(_ops.ASIN), _unary(_ops.ACOS), _unary(_ops.ATAN)
 sinh, cosh, tanh = _unary(_ops.SINH), _unary(_ops.COSH), _unary(_ops.TANH)
 sigmoid, relu, softplus, abs = _unary(_ops.SIGMOID), _unary(_ops.RELU), _unary(_ops.SOFTPLUS), _unary(_ops.ABS)  # noqa: A001,E501
 sign, floor, ceil = _unary(_ops.SIGN), _unary(_ops.FLOOR), _unary(_ops.CEIL)
-isnan, isinf = _unary(_ops.ISNAN), _unary(_ops.ISINF)
-logical_not = _unary(_ops.NOT)
+
+
+def _nondiff_unary(op):
+    # not unary_fn: that records a node whenever the input requires grad, and these have no VJPs
+    def f(x):
+        return apply(op, (as_tensor(x),))
+    f.__name__ = op.name
+    return f
+
+
+isnan, isinf = _nondiff_unary(_ops.ISNAN), _nondiff_unary(_ops.ISINF)
+logical_not = _nondiff_unary(_ops.NOT)
 
 
 def round(x, decimals=0):  # noqa: A001
@@ -190,7 +210,8 @@ def _reduction(op_all, op_axis, name):
             x = const(x.data.astype(np.float64))
         if x.data.size == 0 and name in ("max", "min"):
             raise GValueError(f"{name}() of an empty tensor")
-        return apply(op_all if axis is None else op_axis, (x,), (axes, bool(keepdims)))
+        # PyTorch: x.sum() is SumBackward0, x.sum(dim, keepdim) (also dim=None, keepdim=True) SumBackward1
+        return apply(op_all if axis is None and not keepdims else op_axis, (x,), (axes, bool(keepdims)))
     f.__name__ = name
     return f
 
@@ -203,22 +224,25 @@ std = _reduction(_ops.STD, _ops.STD, "std")
 logsumexp = _reduction(_ops.LOGSUMEXP, _ops.LOGSUMEXP, "logsumexp")
 _max = _reduction(_ops.MAX1, _ops.MAX, "max")
 _min = _reduction(_ops.MIN1, _ops.MIN, "min")
+_amax = _reduction(_ops.MAX1, _ops.AMAX, "max")   # a list of axes: PyTorch's amax
+_amin = _reduction(_ops.MIN1, _ops.AMIN, "min")
 
 
-def _extreme(f, name, elementwise):
+def _extreme(f, f_axes, name, elementwise):
     def g(x, axis=None, keepdims=False):
         if axis is not None and not isinstance(axis, (list, tuple)):
             a = as_tensor(axis)
             if a.data.size != 1 or float(a.data.reshape(())) != int(a.data.reshape(())):
                 raise GTypeError(f"{name}(a, b) takes an axis as b; for the elementwise "
                                  f"{name} of two tensors use {elementwise}(a, b)")
-        return f(x, axis, keepdims)
+        several = isinstance(axis, (list, tuple)) or (axis is None and keepdims)
+        return (f_axes if several else f)(x, axis, keepdims)
     g.__name__ = name
     return g
 
 
-max = _extreme(_max, "max", "maximum")  # noqa: A001
-min = _extreme(_min, "min", "minimum")  # noqa: A001
+max = _extreme(_max, _amax, "max", "maximum")  # noqa: A001
+min = _extreme(_min, _amin, "min", "minimum")  # noqa: A001
 
 
 def _bool_reduction(op):
@@ -310,13 +334,15 @@ def squeeze(x, axis=None):
     shape = x.data.shape
     if axis is None:
         dims = tuple(s for s in shape if s != 1)
+        op = _ops.SQUEEZE
     else:
         axes = axes_arg(axis, x.data.ndim) or ()
         for a in axes:
             if shape[a] != 1:
                 raise ShapeError(f"cannot squeeze axis {a} of size {shape[a]} (only size-1 axes)")
         dims = tuple(s for i, s in enumerate(shape) if i not in axes)
-    return reshape(x, dims) if dims != shape else x
+        op = _ops.SQUEEZE2 if isinstance(axis, (list, tuple)) else _ops.SQUEEZE1
+    return apply(op, (x,), dims) if dims != shape else x
 
 
 def unsqueeze(x, axis):
@@ -324,7 +350,7 @@ def unsqueeze(x, axis):
     i = axis_arg(axis, x.data.ndim + 1)
     shape = list(x.data.shape)
     shape.insert(i, 1)
-    return reshape(x, tuple(shape))
+    return apply(_ops.UNSQUEEZE, (x,), tuple(shape))
 
 
 def broadcast_to(x, *shape):
@@ -393,9 +419,11 @@ def index_arg(index):
                                for v in (it.start, it.stop, it.step))))
             if out[-1].step == 0:
                 raise GValueError("a slice step cannot be zero")
-            kind = "slice" if kind != "index" else kind
+            if out[-1] != slice(None):   # PyTorch names the last op that did something: not `:`
+                kind = "slice" if kind != "index" else kind
         elif it is None:
             out.append(None)
+            kind = "newaxis" if kind != "index" else kind
         elif it is Ellipsis:
             out.append(Ellipsis)
         else:
@@ -418,15 +446,15 @@ def index_arg(index):
 def getitem(x, index):
     x = as_tensor(x)
     idx, kind = index_arg(index)
-    op = {"select": _ops.SELECT, "slice": _ops.SLICE, "index": _ops.INDEX}[kind]
+    op = {"select": _ops.SELECT, "slice": _ops.SLICE, "index": _ops.INDEX, "newaxis": _ops.NEWAXIS}[kind]
     return apply(op, (x,), idx)
 
 
 def setitem(x, index, value):
     """`x` with the indexed part replaced by `value` (a new tensor; x is unchanged)."""
     x, v = as_tensor(x), as_tensor(value)
-    idx, _ = index_arg(index)
-    return apply(_ops.SETITEM, (x, v), idx)
+    idx, kind = index_arg(index)
+    return apply(_ops.SETITEM_INDEX if kind == "index" else _ops.SETITEM, (x, v), idx)
 
 
 # ----- linear algebra -----

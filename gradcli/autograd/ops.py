@@ -149,7 +149,12 @@ def _norm_vjp(F, g, y, p, x):
         return ge * F.sign(x) * mask / F.sum(mask, axes, True)
     if order == 0:
         return F.zeros_like(x)
-    return F.where(ye == 0, 0.0, x * F.abs(x) ** (order - 2) * ge / ye ** (order - 1))
+    # sign(x)·|x|^(p-1), not x·|x|^(p-2): that is nan at x = 0 when p < 2; below p = 1 the slope
+    # at 0 is infinite and PyTorch takes 0 there
+    sx = F.sign(x) * F.abs(x) ** (order - 1)
+    if order < 1:
+        sx = F.where(x == 0, 0.0, sx)
+    return F.where(ye == 0, 0.0, sx * ge / ye ** (order - 1))
 
 
 def _extreme_vjp(F, g, y, p, x):
@@ -254,6 +259,22 @@ def _setitem_np(p, x, v):
     return z
 
 
+def _cofactor_np(x):
+    """d det(X) / dX = det(X)·X⁻ᵀ, also for singular X: U·diag(∏ⱼ≠ᵢ sⱼ)·Vᴴ·det(U)·det(Vᴴ) (SVD)."""
+    u, s, vh = np.linalg.svd(x)
+    sign = np.linalg.det(u) * np.linalg.det(vh)
+    return sign[..., None, None] * ((u * _prod_others_np(s, (s.ndim - 1,))[..., None, :]) @ vh)
+
+
+def _det_vjp(F, g, y, p, x):
+    yd = y.data if isinstance(y, Tensor) else y
+    if np.all(yd != 0):
+        return F.unsqueeze(F.unsqueeze(g * y, -1), -1) * F.mT(F.inv(x))
+    # a singular matrix has no inverse but a gradient all the same (a constant here: no 2nd order)
+    cof = _cofactor_np(x.data if isinstance(x, Tensor) else x)
+    return F.unsqueeze(F.unsqueeze(g, -1), -1) * (const(cof) if isinstance(x, Tensor) else cof)
+
+
 def _inv_forward(p, x):
     return np.linalg.inv(x)
 
@@ -288,10 +309,12 @@ POW = defop("pow", "PowBackward0", lambda p, a, b: a ** b,
             lambda F, g, y, p, a, b: F.where(b == 0, 0.0, g * b * a ** (b - 1)),
             lambda F, g, y, p, a, b: F.where((a == 0) & (b >= 0), 0.0, g * a ** b * F.log(a)),
             formula=("∂/∂a = grad · b · a^(b-1)", "∂/∂b = grad · a^b · log(a)"), broadcast=True)
-POW1 = POW.renamed("PowBackward1")
+POW1 = POW.renamed("PowBackward1")   # tensor ** tensor
+POW2 = POW.renamed("PowBackward2")   # number ** tensor
 MOD = defop("mod", "RemainderBackward0", lambda p, a, b: np.mod(a, b),
             lambda F, g, y, p, a, b: g, lambda F, g, y, p, a, b: -g * F.floor(a / b),
             formula=("∂/∂a = grad", "∂/∂b = -grad · floor(a / b)"), broadcast=True)
+MOD1 = MOD.renamed("RemainderBackward1")   # tensor % tensor
 NEG = defop("neg", "NegBackward0", lambda p, x: -x, lambda F, g, y, p, x: -g, formula="∂/∂x = -grad")
 MAXIMUM = defop("maximum", "MaximumBackward0", lambda p, a, b: np.maximum(a, b),
                 lambda F, g, y, p, a, b: g * ((a > b) + 0.5 * (a == b)),
@@ -373,9 +396,11 @@ PROD0 = PROD.renamed("ProdBackward0")
 MAX = defop("max", "MaxBackward0", lambda p, x: np.max(x, axis=p[0], keepdims=p[1]), _extreme_vjp,
             formula="∂/∂xᵢ = grad where xᵢ is the max (shared equally by ties)", save_out=True)
 MAX1 = MAX.renamed("MaxBackward1")
+AMAX = MAX.renamed("AmaxBackward0")   # several axes (torch.amax)
 MIN = defop("min", "MinBackward0", lambda p, x: np.min(x, axis=p[0], keepdims=p[1]), _extreme_vjp,
             formula="∂/∂xᵢ = grad where xᵢ is the min (shared equally by ties)", save_out=True)
 MIN1 = MIN.renamed("MinBackward1")
+AMIN = MIN.renamed("AminBackward0")
 VAR = defop("var", "VarBackward0", _var_forward, _var_vjp, formula="∂/∂xᵢ = grad · 2(xᵢ - mean) / (n - 1)")
 STD = defop("std", "StdBackward0", lambda p, x: np.sqrt(_var_forward(p, x)), _std_vjp,
             formula="∂/∂xᵢ = grad · (xᵢ - mean) / ((n - 1) · std)", save_out=True)
@@ -395,6 +420,10 @@ LOG_SOFTMAX = defop("log_softmax", "LogSoftmaxBackward0", _log_softmax_forward,
 # ----- shape -----
 RESHAPE = defop("reshape", "ViewBackward0", lambda p, x: np.reshape(x, p),
                 lambda F, g, y, p, x: F.reshape(g, x.shape), formula="∂/∂x = grad reshaped to x's shape")
+SQUEEZE = RESHAPE.renamed("SqueezeBackward0")    # squeeze(t)
+SQUEEZE1 = RESHAPE.renamed("SqueezeBackward1")   # squeeze(t, axis)
+SQUEEZE2 = RESHAPE.renamed("SqueezeBackward2")   # squeeze(t, [axes])
+UNSQUEEZE = RESHAPE.renamed("UnsqueezeBackward0")
 PERMUTE = defop("permute", "PermuteBackward0", lambda p, x: np.transpose(x, p),
                 lambda F, g, y, p, x: F.permute(g, tuple(np.argsort(p))),
                 formula="∂/∂x = grad with the axes put back")
@@ -408,12 +437,14 @@ SELECT = defop("getitem", "SelectBackward0", lambda p, x: x[p],
                formula="∂/∂x = grad put back at the indexed places, 0 elsewhere")
 SLICE = SELECT.renamed("SliceBackward0")
 INDEX = SELECT.renamed("IndexBackward0")
+NEWAXIS = SELECT.renamed("UnsqueezeBackward0")   # t[None]
 SCATTER = defop("scatter", "IndexPutBackward0", _scatter_np,
                 lambda F, g, y, p, x: F.getitem(g, p[1]), formula="∂/∂x = grad at the indexed places")
 SETITEM = defop("setitem", "CopySlices", _setitem_np,
                 lambda F, g, y, p, x, v: F.setitem(g, p, 0.0),
                 lambda F, g, y, p, x, v: F.sum_to(F.getitem(g, p), v.shape),
                 formula=("∂/∂x = grad, 0 at the replaced places", "∂/∂v = grad at the replaced places"))
+SETITEM_INDEX = SETITEM.renamed("IndexPutBackward0")   # t[[0, 3]] = v (index_put_)
 
 # ----- linear algebra -----
 MATMUL = defop("matmul", "MmBackward0", lambda p, a, b: np.matmul(a, b), _matmul_vjp_a, _matmul_vjp_b,
@@ -426,8 +457,7 @@ TRACE = defop("trace", "TraceBackward0", lambda p, x: np.trace(x),
 INV = defop("inv", "LinalgInvExBackward0", _inv_forward,
             lambda F, g, y, p, x: -F.matmul(F.matmul(F.mT(y), g), F.mT(y)),
             formula="∂/∂X = -X⁻ᵀ · grad · X⁻ᵀ", save_out=True)
-DET = defop("det", "LinalgDetBackward0", lambda p, x: np.linalg.det(x),
-            lambda F, g, y, p, x: F.unsqueeze(F.unsqueeze(g * y, -1), -1) * F.mT(F.inv(x)),
+DET = defop("det", "LinalgDetBackward0", lambda p, x: np.linalg.det(x), _det_vjp,
             formula="∂/∂X = grad · det(X) · X⁻ᵀ", save_out=True)
 
 # ----- not differentiable -----
