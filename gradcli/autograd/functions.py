@@ -524,11 +524,19 @@ logical_and, logical_or = _cmp(_ops.AND), _cmp(_ops.OR)
 # ----- creation -----
 
 class _RNG:
-    gen = np.random.default_rng()
+    """The random generator, made on first use (importing numpy.random costs ~15 ms at start)."""
+
+    _gen = None
+
+    @classmethod
+    def get(cls):
+        if cls._gen is None:
+            cls._gen = np.random.default_rng()
+        return cls._gen
 
 
 def seed(n):
-    _RNG.gen = np.random.default_rng(as_int(n, "a seed"))
+    _RNG._gen = np.random.default_rng(as_int(n, "a seed"))
 
 
 def _leaf(data, requires_grad):
@@ -591,11 +599,11 @@ def linspace(a, b, n, requires_grad=False):
 
 
 def rand(*shape, requires_grad=False):
-    return _leaf(_RNG.gen.random(_dims(shape)), requires_grad)
+    return _leaf(_RNG.get().random(_dims(shape)), requires_grad)
 
 
 def randn(*shape, requires_grad=False):
-    return _leaf(_RNG.gen.standard_normal(_dims(shape)), requires_grad)
+    return _leaf(_RNG.get().standard_normal(_dims(shape)), requires_grad)
 
 
 def ones_like(x, requires_grad=False):

@@ -1,223 +1,389 @@
-"""The G syntax tree: frozen dataclasses, each with the span of the source it came from.
+"""The G syntax tree: one small class per construct, each with the span of its source text.
 
-The parser (`parser.py`) builds these from Lark's tree; the compiler (`compiler.py`) turns them
-into closures once. Expressions and statements are separate families.
+The parser (`parser.py`) builds these directly as it reduces; the compiler (`compiler.py`)
+turns them into closures once. Expressions and statements are separate families. Plain classes
+with `__slots__` (not dataclasses): importing this module is on every cold start, and dataclass
+creation cost ~15 ms here. Nodes compare equal by type and fields, like dataclasses.
 """
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from ..errors import Span
 
 
-@dataclass(frozen=True, slots=True)
 class Node:
-    span: Span
+    """Base of every node: `span` is where it stands in the source."""
+
+    __slots__ = ("span",)
+    _fields: tuple = ()
+
+    def __init__(self, span: Span):
+        self.span = span
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.span == other.span and all(
+            getattr(self, f) == getattr(other, f) for f in self._fields)
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
+        return f"{type(self).__name__}({inner})"
 
 
 # ----- expressions -----
 
-@dataclass(frozen=True, slots=True)
+
 class Num(Node):
-    value: float            # always a float: `2` and `2.0` are the same tensor
+    # value: always a float: `2` and `2.0` are the same tensor
+    __slots__ = ('value',)
+    _fields = __slots__
+
+    def __init__(self, span, value):
+        self.span = span
+        self.value = value
 
 
-@dataclass(frozen=True, slots=True)
 class Str(Node):
-    value: str              # escapes already decoded
+    # value: escapes already decoded
+    __slots__ = ('value',)
+    _fields = __slots__
+
+    def __init__(self, span, value):
+        self.span = span
+        self.value = value
 
 
-@dataclass(frozen=True, slots=True)
 class Const(Node):
-    value: object           # True, False or None
+    # value: True, False or None
+    __slots__ = ('value',)
+    _fields = __slots__
+
+    def __init__(self, span, value):
+        self.span = span
+        self.value = value
 
 
-@dataclass(frozen=True, slots=True)
 class Name(Node):
-    id: str
+    __slots__ = ('id',)
+    _fields = __slots__
+
+    def __init__(self, span, id):
+        self.span = span
+        self.id = id
 
 
-@dataclass(frozen=True, slots=True)
 class ListExpr(Node):
-    elts: tuple             # of expressions
+    # elts: of expressions
+    __slots__ = ('elts',)
+    _fields = __slots__
+
+    def __init__(self, span, elts):
+        self.span = span
+        self.elts = elts
 
 
-@dataclass(frozen=True, slots=True)
 class TupleExpr(Node):
-    elts: tuple             # `a, b` on the right of `=` or `return`; `(a, b)`; `t[i, j]` indices use Index
+    # elts: `a, b` on the right of `=` or `return`; `(a, b)`; `t[i, j]` indices use Index
+    __slots__ = ('elts',)
+    _fields = __slots__
+
+    def __init__(self, span, elts):
+        self.span = span
+        self.elts = elts
 
 
-@dataclass(frozen=True, slots=True)
 class UnaryOp(Node):
-    op: str                 # '-', '+', 'not'
-    operand: object
+    # op: '-', '+', 'not'
+    __slots__ = ('op', 'operand')
+    _fields = __slots__
+
+    def __init__(self, span, op, operand):
+        self.span = span
+        self.op = op
+        self.operand = operand
 
 
-@dataclass(frozen=True, slots=True)
 class BinOp(Node):
-    op: str                 # '+', '-', '*', '/', '@', '%', '**' ('^' is parsed as '**')
-    left: object
-    right: object
+    # op: '+', '-', '*', '/', '@', '%', '**' ('^' is parsed as '**')
+    __slots__ = ('op', 'left', 'right')
+    _fields = __slots__
+
+    def __init__(self, span, op, left, right):
+        self.span = span
+        self.op = op
+        self.left = left
+        self.right = right
 
 
-@dataclass(frozen=True, slots=True)
 class BoolOp(Node):
-    op: str                 # 'and' or 'or'
-    left: object
-    right: object
+    # op: 'and' or 'or'
+    __slots__ = ('op', 'left', 'right')
+    _fields = __slots__
+
+    def __init__(self, span, op, left, right):
+        self.span = span
+        self.op = op
+        self.left = left
+        self.right = right
 
 
-@dataclass(frozen=True, slots=True)
 class Compare(Node):
-    left: object
-    ops: tuple              # of '<', '<=', '>', '>=', '==', '!='
-    comparators: tuple      # same length as ops: `0 < x < 1` -> ops ('<','<'), comparators (x, 1)
+    # ops: of '<', '<=', '>', '>=', '==', '!='
+    # comparators: same length as ops: `0 < x < 1` -> ops ('<','<'), comparators (x, 1)
+    __slots__ = ('left', 'ops', 'comparators')
+    _fields = __slots__
+
+    def __init__(self, span, left, ops, comparators):
+        self.span = span
+        self.left = left
+        self.ops = ops
+        self.comparators = comparators
 
 
-@dataclass(frozen=True, slots=True)
 class IfExp(Node):
-    test: object
-    body: object
-    orelse: object
+    __slots__ = ('test', 'body', 'orelse')
+    _fields = __slots__
+
+    def __init__(self, span, test, body, orelse):
+        self.span = span
+        self.test = test
+        self.body = body
+        self.orelse = orelse
 
 
-@dataclass(frozen=True, slots=True)
 class Keyword(Node):
-    name: str
-    value: object
+    __slots__ = ('name', 'value')
+    _fields = __slots__
+
+    def __init__(self, span, name, value):
+        self.span = span
+        self.name = name
+        self.value = value
 
 
-@dataclass(frozen=True, slots=True)
 class Call(Node):
-    func: object
-    args: tuple             # positional expressions
-    keywords: tuple         # of Keyword
+    # args: positional expressions
+    # keywords: of Keyword
+    __slots__ = ('func', 'args', 'keywords')
+    _fields = __slots__
+
+    def __init__(self, span, func, args, keywords):
+        self.span = span
+        self.func = func
+        self.args = args
+        self.keywords = keywords
 
 
-@dataclass(frozen=True, slots=True)
 class Attribute(Node):
-    value: object
-    attr: str
+    __slots__ = ('value', 'attr')
+    _fields = __slots__
+
+    def __init__(self, span, value, attr):
+        self.span = span
+        self.value = value
+        self.attr = attr
 
 
-@dataclass(frozen=True, slots=True)
 class Slice(Node):
-    lower: object | None
-    upper: object | None
-    step: object | None
+    __slots__ = ('lower', 'upper', 'step')
+    _fields = __slots__
+
+    def __init__(self, span, lower, upper, step):
+        self.span = span
+        self.lower = lower
+        self.upper = upper
+        self.step = step
 
 
-@dataclass(frozen=True, slots=True)
 class Subscript(Node):
-    value: object
-    index: tuple            # one item per comma-separated part: expressions or Slice
+    # index: one item per comma-separated part: expressions or Slice
+    __slots__ = ('value', 'index')
+    _fields = __slots__
 
+    def __init__(self, span, value, index):
+        self.span = span
+        self.value = value
+        self.index = index
 
 # ----- statements -----
 
-@dataclass(frozen=True, slots=True)
+
 class Assign(Node):
-    target: str
-    value: object
+    __slots__ = ('target', 'value')
+    _fields = __slots__
+
+    def __init__(self, span, target, value):
+        self.span = span
+        self.target = target
+        self.value = value
 
 
-@dataclass(frozen=True, slots=True)
 class AugAssign(Node):
-    target: str
-    op: str                 # '+', '-', '*', '/'
-    value: object
+    # op: '+', '-', '*', '/'
+    __slots__ = ('target', 'op', 'value')
+    _fields = __slots__
+
+    def __init__(self, span, target, op, value):
+        self.span = span
+        self.target = target
+        self.op = op
+        self.value = value
 
 
-@dataclass(frozen=True, slots=True)
 class IndexAssign(Node):
-    target: str             # `name[index] = value`
-    index: tuple            # as Subscript.index
-    value: object
+    # target: `name[index] = value`
+    # index: as Subscript.index
+    __slots__ = ('target', 'index', 'value')
+    _fields = __slots__
+
+    def __init__(self, span, target, index, value):
+        self.span = span
+        self.target = target
+        self.index = index
+        self.value = value
 
 
-@dataclass(frozen=True, slots=True)
 class AttrAssign(Node):
-    target: object          # an expression (`x` in `x.grad = None`)
-    attr: str
-    value: object
+    # target: an expression (`x` in `x.grad = None`)
+    __slots__ = ('target', 'attr', 'value')
+    _fields = __slots__
+
+    def __init__(self, span, target, attr, value):
+        self.span = span
+        self.target = target
+        self.attr = attr
+        self.value = value
 
 
-@dataclass(frozen=True, slots=True)
 class ExprStmt(Node):
-    value: object
+    __slots__ = ('value',)
+    _fields = __slots__
+
+    def __init__(self, span, value):
+        self.span = span
+        self.value = value
 
 
-@dataclass(frozen=True, slots=True)
 class If(Node):
-    test: object
-    body: tuple             # of statements
-    orelse: tuple           # of statements; `elif` is a nested If in orelse
+    # body: of statements
+    # orelse: of statements; `elif` is a nested If in orelse
+    __slots__ = ('test', 'body', 'orelse')
+    _fields = __slots__
+
+    def __init__(self, span, test, body, orelse):
+        self.span = span
+        self.test = test
+        self.body = body
+        self.orelse = orelse
 
 
-@dataclass(frozen=True, slots=True)
 class While(Node):
-    test: object
-    body: tuple
+    __slots__ = ('test', 'body')
+    _fields = __slots__
+
+    def __init__(self, span, test, body):
+        self.span = span
+        self.test = test
+        self.body = body
 
 
-@dataclass(frozen=True, slots=True)
 class For(Node):
-    target: str
-    iter: object
-    body: tuple
+    __slots__ = ('target', 'iter', 'body')
+    _fields = __slots__
+
+    def __init__(self, span, target, iter, body):
+        self.span = span
+        self.target = target
+        self.iter = iter
+        self.body = body
 
 
-@dataclass(frozen=True, slots=True)
 class Break(Node):
-    pass
+    __slots__ = ()
+    _fields = __slots__
 
 
-@dataclass(frozen=True, slots=True)
 class Continue(Node):
-    pass
+    __slots__ = ()
+    _fields = __slots__
 
 
-@dataclass(frozen=True, slots=True)
 class Pass(Node):
-    pass
+    __slots__ = ()
+    _fields = __slots__
 
 
-@dataclass(frozen=True, slots=True)
 class Param(Node):
-    name: str
-    default: object | None  # an expression, evaluated once when `def` runs
+    # default: an expression, evaluated once when `def` runs
+    __slots__ = ('name', 'default')
+    _fields = __slots__
+
+    def __init__(self, span, name, default):
+        self.span = span
+        self.name = name
+        self.default = default
 
 
-@dataclass(frozen=True, slots=True)
 class FunctionDef(Node):
-    name: str
-    params: tuple           # of Param
-    body: tuple
+    # params: of Param
+    __slots__ = ('name', 'params', 'body')
+    _fields = __slots__
+
+    def __init__(self, span, name, params, body):
+        self.span = span
+        self.name = name
+        self.params = params
+        self.body = body
 
 
-@dataclass(frozen=True, slots=True)
 class Return(Node):
-    value: object | None
+    __slots__ = ('value',)
+    _fields = __slots__
+
+    def __init__(self, span, value):
+        self.span = span
+        self.value = value
 
 
-@dataclass(frozen=True, slots=True)
 class With(Node):
-    context: object         # the expression after `with` (`no_grad()`)
-    body: tuple
+    # context: the expression after `with` (`no_grad()`)
+    __slots__ = ('context', 'body')
+    _fields = __slots__
+
+    def __init__(self, span, context, body):
+        self.span = span
+        self.context = context
+        self.body = body
 
 
-@dataclass(frozen=True, slots=True)
 class Import(Node):
-    module: str             # dotted: 'torch', 'torch.autograd'
-    asname: str | None
+    # module: dotted: 'torch', 'torch.autograd'
+    __slots__ = ('module', 'asname')
+    _fields = __slots__
+
+    def __init__(self, span, module, asname):
+        self.span = span
+        self.module = module
+        self.asname = asname
 
 
-@dataclass(frozen=True, slots=True)
 class ImportFrom(Node):
-    module: str             # dotted: 'torch.autograd', '__future__'
-    names: tuple            # of (name, asname or None)
+    # module: dotted: 'torch.autograd', '__future__'
+    # names: of (name, asname or None)
+    __slots__ = ('module', 'names')
+    _fields = __slots__
+
+    def __init__(self, span, module, names):
+        self.span = span
+        self.module = module
+        self.names = names
 
 
-@dataclass(frozen=True, slots=True)
 class Program(Node):
-    body: tuple             # of statements
+    # body: of statements
+    __slots__ = ('body',)
+    _fields = __slots__
+
+    def __init__(self, span, body):
+        self.span = span
+        self.body = body

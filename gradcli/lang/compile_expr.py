@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..autograd import functions as fn
 from ..autograd.tensor import Tensor, const, mode
-from ..errors import GNameError, GradcliError, GTypeError
+from ..errors import GNameError, GradcliError, GTypeError, GValueError
 from . import ast as A
 from .builtins import BUILTINS, TENSOR_METHODS, _plain_kwargs
 from .values import BuiltinFunction, Number, number
@@ -61,6 +61,9 @@ class ExprCompiler:
                                      span)
                 return v
             return local
+        for depth, outer in enumerate(getattr(self, "enclosing", ()), 1):
+            if name in outer:                   # a variable of an enclosing function (a closure)
+                return _closure_load(name, outer[name], depth, span)
         G = self.session.globals
         session = self.session
 
@@ -119,8 +122,27 @@ class ExprCompiler:
         if not chain:            # a `**` chain leans right: a ** (b ** (c …))
             return self._power_chain(node)
         ev = self.expr(node)
+        if len(chain) > 8:       # long: one loop, not a closure nested per operator
+            return self._flat_chain(ev, list(reversed(chain)))
         for n in reversed(chain):
             ev = self._binop(n.op, ev, n.right, n.span)
+        return ev
+
+    def _flat_chain(self, first, nodes):
+        from .compiler import binop
+        steps = [(n.op, self.expr(n.right) if not isinstance(n.right, A.BinOp) else self.e_BinOp(n.right),
+                  n.span) for n in nodes]
+
+        def ev(f):
+            v = first(f)
+            for op, right, span in steps:
+                r = right(f)
+                try:
+                    _mode.site = span
+                    v = binop(op, v, r)
+                except GradcliError as e:
+                    raise e.at(span)
+            return v
         return ev
 
     def _power_chain(self, node):
@@ -301,6 +323,9 @@ class ExprCompiler:
                         except TypeError as exc:
                             from .compiler import _arg_message
                             raise GTypeError(_arg_message(fv.name, exc)) from None
+                        except (ValueError, IndexError, ZeroDivisionError, OverflowError) as exc:
+                            # as call_value does: a Python error from a built-in is a ValueError
+                            raise GValueError(f"{fv.name}: {exc}") from None
                     return call_value(fv, av, {})
                 except GradcliError as e:
                     raise session.at_call(e, span, isinstance(fv, UserFunction))
@@ -334,11 +359,26 @@ class ExprCompiler:
                     except TypeError as exc:
                         from .compiler import _arg_message
                         raise GTypeError(_arg_message(name, exc)) from None
+                    except (ValueError, IndexError, ZeroDivisionError, OverflowError) as exc:
+                        raise GValueError(f"{name}: {exc}") from None
                 fv = get_attr(o, name)
                 return call_value(fv, av, kv)
             except GradcliError as e:
                 raise session.at_call(e, span, False)
         return ev
+
+
+def _closure_load(name, i, depth, span):
+    from .compiler import UNBOUND
+
+    def load(f):
+        for _ in range(depth):
+            f = f[-1]                           # each frame's last slot is its parent frame
+        v = f[i]
+        if v is UNBOUND:
+            raise GNameError(f"'{name}' is used before it is assigned in the enclosing function", span)
+        return v
+    return load
 
 
 def subscript(v, i):
