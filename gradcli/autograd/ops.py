@@ -12,6 +12,8 @@ Broadcasting is undone by the engine (`Op.broadcast`), nowhere else. The `formul
 """
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 from ..errors import GIndexError, GradcliError, GTypeError, GValueError, ShapeError
@@ -21,9 +23,11 @@ from .tensor import F64, Tensor, apply, as_int, as_tensor, const, fmt_shape, to_
 class Op:
     """One differentiable (or not: `vjps=None`) operation."""
 
-    __slots__ = ("name", "node_name", "forward", "vjps", "formulas", "save_out", "broadcast")
+    __slots__ = ("name", "node_name", "forward", "vjps", "formulas", "save_out", "broadcast", "fast")
 
-    def __init__(self, name, node_name, forward, vjps, formulas=(), save_out=False, broadcast=False):
+    def __init__(self, name, node_name, forward, vjps, formulas=(), save_out=False, broadcast=False,
+                 fast=None):
+        self.fast = fast      # the forward on data alone, when it takes no parameters (a ufunc)
         self.name = name
         self.node_name = node_name
         self.forward = forward
@@ -35,7 +39,7 @@ class Op:
     def renamed(self, node_name):
         """The same op under another PyTorch node name (`SumBackward0` vs `SumBackward1`)."""
         return Op(self.name, node_name, self.forward, self.vjps, self.formulas, self.save_out,
-                  self.broadcast)
+                  self.broadcast, self.fast)
 
     def error(self, exc, inputs, params):
         """Turn a numpy exception raised by this op's forward into a G error."""
@@ -66,9 +70,9 @@ class Op:
 TABLE: dict[str, Op] = {}
 
 
-def defop(name, node_name, forward, *vjps, formula=(), save_out=False, broadcast=False):
+def defop(name, node_name, forward, *vjps, formula=(), save_out=False, broadcast=False, fast=None):
     op = Op(name, node_name, forward, tuple(vjps) if vjps else None,
-            (formula,) if isinstance(formula, str) else tuple(formula), save_out, broadcast)
+            (formula,) if isinstance(formula, str) else tuple(formula), save_out, broadcast, fast)
     TABLE[name] = op
     return op
 
@@ -293,39 +297,39 @@ def _cat_vjp(i):
 # ----- arithmetic (broadcasting) -----
 ADD = defop("add", "AddBackward0", lambda p, a, b: a + b,
             lambda F, g, y, p, a, b: g, lambda F, g, y, p, a, b: g,
-            formula=("∂/∂a = grad", "∂/∂b = grad"), broadcast=True)
+            formula=("∂/∂a = grad", "∂/∂b = grad"), broadcast=True, fast=operator.add)
 SUB = defop("sub", "SubBackward0", lambda p, a, b: a - b,
             lambda F, g, y, p, a, b: g, lambda F, g, y, p, a, b: -g,
-            formula=("∂/∂a = grad", "∂/∂b = -grad"), broadcast=True)
+            formula=("∂/∂a = grad", "∂/∂b = -grad"), broadcast=True, fast=operator.sub)
 RSUB = SUB.renamed("RsubBackward1")
 MUL = defop("mul", "MulBackward0", lambda p, a, b: a * b,
             lambda F, g, y, p, a, b: g * b, lambda F, g, y, p, a, b: g * a,
-            formula=("∂/∂a = grad · b", "∂/∂b = grad · a"), broadcast=True)
+            formula=("∂/∂a = grad · b", "∂/∂b = grad · a"), broadcast=True, fast=operator.mul)
 DIV = defop("div", "DivBackward0", lambda p, a, b: a / b,
             lambda F, g, y, p, a, b: g / b, lambda F, g, y, p, a, b: -g * a / (b * b),
-            formula=("∂/∂a = grad / b", "∂/∂b = -grad · a / b²"), broadcast=True)
+            formula=("∂/∂a = grad / b", "∂/∂b = -grad · a / b²"), broadcast=True, fast=operator.truediv)
 POW = defop("pow", "PowBackward0", lambda p, a, b: a ** b,
             # d/dx x**0 = 0 (PyTorch masks exponent == 0); d/db at a == 0 is 0 for b >= 0
             lambda F, g, y, p, a, b: F.where(b == 0, 0.0, g * b * a ** (b - 1)),
             lambda F, g, y, p, a, b: F.where((a == 0) & (b >= 0), 0.0, g * a ** b * F.log(a)),
-            formula=("∂/∂a = grad · b · a^(b-1)", "∂/∂b = grad · a^b · log(a)"), broadcast=True)
+            formula=("∂/∂a = grad · b · a^(b-1)", "∂/∂b = grad · a^b · log(a)"), broadcast=True, fast=operator.pow)
 POW1 = POW.renamed("PowBackward1")   # tensor ** tensor
 POW2 = POW.renamed("PowBackward2")   # number ** tensor
 MOD = defop("mod", "RemainderBackward0", lambda p, a, b: np.mod(a, b),
             lambda F, g, y, p, a, b: g, lambda F, g, y, p, a, b: -g * F.floor(a / b),
-            formula=("∂/∂a = grad", "∂/∂b = -grad · floor(a / b)"), broadcast=True)
+            formula=("∂/∂a = grad", "∂/∂b = -grad · floor(a / b)"), broadcast=True, fast=np.mod)
 MOD1 = MOD.renamed("RemainderBackward1")   # tensor % tensor
-NEG = defop("neg", "NegBackward0", lambda p, x: -x, lambda F, g, y, p, x: -g, formula="∂/∂x = -grad")
+NEG = defop("neg", "NegBackward0", lambda p, x: -x, lambda F, g, y, p, x: -g, formula="∂/∂x = -grad", fast=operator.neg)
 MAXIMUM = defop("maximum", "MaximumBackward0", lambda p, a, b: np.maximum(a, b),
                 lambda F, g, y, p, a, b: g * ((a > b) + 0.5 * (a == b)),
                 lambda F, g, y, p, a, b: g * ((b > a) + 0.5 * (a == b)),
                 formula=("∂/∂a = grad · [a > b] (½ at a tie)", "∂/∂b = grad · [b > a] (½ at a tie)"),
-                broadcast=True)
+                broadcast=True, fast=np.maximum)
 MINIMUM = defop("minimum", "MinimumBackward0", lambda p, a, b: np.minimum(a, b),
                 lambda F, g, y, p, a, b: g * ((a < b) + 0.5 * (a == b)),
                 lambda F, g, y, p, a, b: g * ((b < a) + 0.5 * (a == b)),
                 formula=("∂/∂a = grad · [a < b] (½ at a tie)", "∂/∂b = grad · [b < a] (½ at a tie)"),
-                broadcast=True)
+                broadcast=True, fast=np.minimum)
 WHERE = defop("where", "WhereBackward0", lambda p, c, a, b: np.where(c, a, b),
               None,
               lambda F, g, y, p, c, a, b: F.where(c, g, 0.0),
@@ -335,31 +339,31 @@ WHERE = defop("where", "WhereBackward0", lambda p, c, a, b: np.where(c, a, b),
 
 # ----- elementwise -----
 EXP = defop("exp", "ExpBackward0", lambda p, x: np.exp(x), lambda F, g, y, p, x: g * y,
-            formula="∂/∂x = grad · exp(x)", save_out=True)
+            formula="∂/∂x = grad · exp(x)", save_out=True, fast=np.exp)
 LOG = defop("log", "LogBackward0", lambda p, x: np.log(x), lambda F, g, y, p, x: g / x,
-            formula="∂/∂x = grad / x")
+            formula="∂/∂x = grad / x", fast=np.log)
 LOG1P = defop("log1p", "Log1PBackward0", lambda p, x: np.log1p(x), lambda F, g, y, p, x: g / (1.0 + x),
-              formula="∂/∂x = grad / (1 + x)")
+              formula="∂/∂x = grad / (1 + x)", fast=np.log1p)
 SQRT = defop("sqrt", "SqrtBackward0", lambda p, x: np.sqrt(x), lambda F, g, y, p, x: g / (2.0 * y),
-             formula="∂/∂x = grad / (2·sqrt(x))   (inf at 0)", save_out=True)
+             formula="∂/∂x = grad / (2·sqrt(x))   (inf at 0)", save_out=True, fast=np.sqrt)
 SIN = defop("sin", "SinBackward0", lambda p, x: np.sin(x), lambda F, g, y, p, x: g * F.cos(x),
-            formula="∂/∂x = grad · cos(x)")
+            formula="∂/∂x = grad · cos(x)", fast=np.sin)
 COS = defop("cos", "CosBackward0", lambda p, x: np.cos(x), lambda F, g, y, p, x: -g * F.sin(x),
-            formula="∂/∂x = -grad · sin(x)")
+            formula="∂/∂x = -grad · sin(x)", fast=np.cos)
 TAN = defop("tan", "TanBackward0", lambda p, x: np.tan(x), lambda F, g, y, p, x: g * (1.0 + y * y),
-            formula="∂/∂x = grad · (1 + tan²(x))", save_out=True)
+            formula="∂/∂x = grad · (1 + tan²(x))", save_out=True, fast=np.tan)
 ASIN = defop("asin", "AsinBackward0", lambda p, x: np.arcsin(x),
-             lambda F, g, y, p, x: g / F.sqrt(1.0 - x * x), formula="∂/∂x = grad / sqrt(1 - x²)")
+             lambda F, g, y, p, x: g / F.sqrt(1.0 - x * x), formula="∂/∂x = grad / sqrt(1 - x²)", fast=np.arcsin)
 ACOS = defop("acos", "AcosBackward0", lambda p, x: np.arccos(x),
-             lambda F, g, y, p, x: -g / F.sqrt(1.0 - x * x), formula="∂/∂x = -grad / sqrt(1 - x²)")
+             lambda F, g, y, p, x: -g / F.sqrt(1.0 - x * x), formula="∂/∂x = -grad / sqrt(1 - x²)", fast=np.arccos)
 ATAN = defop("atan", "AtanBackward0", lambda p, x: np.arctan(x),
-             lambda F, g, y, p, x: g / (1.0 + x * x), formula="∂/∂x = grad / (1 + x²)")
+             lambda F, g, y, p, x: g / (1.0 + x * x), formula="∂/∂x = grad / (1 + x²)", fast=np.arctan)
 SINH = defop("sinh", "SinhBackward0", lambda p, x: np.sinh(x), lambda F, g, y, p, x: g * F.cosh(x),
-             formula="∂/∂x = grad · cosh(x)")
+             formula="∂/∂x = grad · cosh(x)", fast=np.sinh)
 COSH = defop("cosh", "CoshBackward0", lambda p, x: np.cosh(x), lambda F, g, y, p, x: g * F.sinh(x),
-             formula="∂/∂x = grad · sinh(x)")
+             formula="∂/∂x = grad · sinh(x)", fast=np.cosh)
 TANH = defop("tanh", "TanhBackward0", lambda p, x: np.tanh(x), lambda F, g, y, p, x: g * (1.0 - y * y),
-             formula="∂/∂x = grad · (1 - tanh²(x))", save_out=True)
+             formula="∂/∂x = grad · (1 - tanh²(x))", save_out=True, fast=np.tanh)
 SIGMOID = defop("sigmoid", "SigmoidBackward0", lambda p, x: _sigmoid(x),
                 lambda F, g, y, p, x: g * y * (1.0 - y),
                 formula="∂/∂x = grad · σ(x) · (1 - σ(x))", save_out=True)
@@ -369,12 +373,12 @@ SOFTPLUS = defop("softplus", "SoftplusBackward0", _softplus_forward,
                  lambda F, g, y, p, x: F.where(x > 20.0, g, g * F.sigmoid(x)),
                  formula="∂/∂x = grad · σ(x)")
 ABS = defop("abs", "AbsBackward0", lambda p, x: np.abs(x), lambda F, g, y, p, x: g * F.sign(x),
-            formula="∂/∂x = grad · sign(x)   (0 at x = 0)")
+            formula="∂/∂x = grad · sign(x)   (0 at x = 0)", fast=np.abs)
 _zero = lambda F, g, y, p, x: F.zeros_like(x)  # noqa: E731  (piecewise constant: gradient 0)
-SIGN = defop("sign", "SignBackward0", lambda p, x: np.sign(x), _zero, formula="∂/∂x = 0")
-FLOOR = defop("floor", "FloorBackward0", lambda p, x: np.floor(x), _zero, formula="∂/∂x = 0")
-CEIL = defop("ceil", "CeilBackward0", lambda p, x: np.ceil(x), _zero, formula="∂/∂x = 0")
-ROUND = defop("round", "RoundBackward0", lambda p, x: np.round(x), _zero, formula="∂/∂x = 0")
+SIGN = defop("sign", "SignBackward0", lambda p, x: np.sign(x), _zero, formula="∂/∂x = 0", fast=np.sign)
+FLOOR = defop("floor", "FloorBackward0", lambda p, x: np.floor(x), _zero, formula="∂/∂x = 0", fast=np.floor)
+CEIL = defop("ceil", "CeilBackward0", lambda p, x: np.ceil(x), _zero, formula="∂/∂x = 0", fast=np.ceil)
+ROUND = defop("round", "RoundBackward0", lambda p, x: np.round(x), _zero, formula="∂/∂x = 0", fast=np.round)
 CLAMP = defop("clamp", "ClampBackward1",
               lambda p, x: np.clip(x, -np.inf if p[0] is None else p[0], np.inf if p[1] is None else p[1]),
               lambda F, g, y, p, x: g * (((x >= p[0]) if p[0] is not None else True)
@@ -448,7 +452,7 @@ SETITEM_INDEX = SETITEM.renamed("IndexPutBackward0")   # t[[0, 3]] = v (index_pu
 
 # ----- linear algebra -----
 MATMUL = defop("matmul", "MmBackward0", lambda p, a, b: np.matmul(a, b), _matmul_vjp_a, _matmul_vjp_b,
-               formula=("∂/∂A = grad @ Bᵀ", "∂/∂B = Aᵀ @ grad"), broadcast=True)
+               formula=("∂/∂A = grad @ Bᵀ", "∂/∂B = Aᵀ @ grad"), broadcast=True, fast=np.matmul)
 MV = MATMUL.renamed("MvBackward0")
 DOT = MATMUL.renamed("DotBackward0")
 BMM = MATMUL.renamed("BmmBackward0")

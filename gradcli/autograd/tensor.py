@@ -39,12 +39,11 @@ _seq = itertools.count()
 class _Mode:
     """Global autograd state: grad mode, and the source site the language is running (or None)."""
 
-    __slots__ = ("enabled", "site", "hook")
+    __slots__ = ("enabled", "site")
 
     def __init__(self):
         self.enabled = True
         self.site = None      # set by the interpreter before it calls an op; saved on the node
-        self.hook = None      # called with each new node (insight tools), or None
 
 
 mode = _Mode()
@@ -307,11 +306,8 @@ def apply(op, inputs, params=None):
     if mode.enabled and op.vjps is not None:
         for x in inputs:
             if x.requires_grad:
-                node = Node(op, inputs, datas, params, out if op.save_out else None)
-                if mode.hook is not None:
-                    mode.hook(node)
                 r.requires_grad = True
-                r.grad_fn = node
+                r.grad_fn = Node(op, inputs, datas, params, out if op.save_out else None)
                 return r
     r.requires_grad = False
     r.grad_fn = None
@@ -326,7 +322,7 @@ def _memory_error():
 
 def unary_fn(op):
     """A fast function applying a one-input op with no parameters (sin, exp, neg …)."""
-    fwd = op.forward
+    fwd = op.fast or (lambda x: op.forward(None, x))
     save = op.save_out
 
     def f(x):
@@ -334,21 +330,19 @@ def unary_fn(op):
             x = as_tensor(x)
         xd = x.data
         try:
-            out = fwd(None, xd)
+            out = fwd(xd)
         except (ValueError, TypeError) as exc:
             raise op.error(exc, (x,), None) from None
         except MemoryError:
             raise _memory_error() from None
-        if type(out) is not _f64:
+        if type(out) is not _f64 and (type(out) is not _ndarray or out.dtype is not F64 or not out.ndim):
             out = norm_data(out)
         r = _new(Tensor)
         r.data = out
         r.grad = None
         if x.requires_grad and mode.enabled:
             r.requires_grad = True
-            r.grad_fn = node = Node(op, (x,), (xd,), None, out if save else None)
-            if mode.hook is not None:
-                mode.hook(node)
+            r.grad_fn = Node(op, (x,), (xd,), None, out if save else None)
         else:
             r.requires_grad = False
             r.grad_fn = None
@@ -363,7 +357,7 @@ def binary_fn(op):
     A plain number operand is not made into a tensor: the node keeps its value in `saved` and
     the shared constant `CONST` stands in its place among the inputs.
     """
-    fwd = op.forward
+    fwd = op.fast or (lambda a, b: op.forward(None, a, b))
 
     def f(a, b):
         if type(a) is Tensor:
@@ -381,22 +375,20 @@ def binary_fn(op):
             b = as_tensor(b)
             bd = b.data
         try:
-            out = fwd(None, ad, bd)
+            out = fwd(ad, bd)
         except (ValueError, TypeError, ZeroDivisionError) as exc:
             raise op.error(exc, (a if a is not CONST else const(ad), b if b is not CONST else const(bd)),
                            None) from None
         except MemoryError:
             raise _memory_error() from None
-        if type(out) is not _f64:
+        if type(out) is not _f64 and (type(out) is not _ndarray or out.dtype is not F64 or not out.ndim):
             out = norm_data(out)
         r = _new(Tensor)
         r.data = out
         r.grad = None
         if (a.requires_grad or b.requires_grad) and mode.enabled:
             r.requires_grad = True
-            r.grad_fn = node = Node(op, (a, b), (ad, bd), None, None)
-            if mode.hook is not None:
-                mode.hook(node)
+            r.grad_fn = Node(op, (a, b), (ad, bd), None, None)
         else:
             r.requires_grad = False
             r.grad_fn = None
