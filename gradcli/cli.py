@@ -122,7 +122,7 @@ def main(ctx, **opts):
 
 
 @main.command()
-@click.argument("file", required=False)
+@click.argument("file", required=False, type=click.Path(allow_dash=True))
 @click.option("-e", "code", default=None, metavar="CODE", help="Run CODE instead of a file.")
 @common_options
 @insight_options
@@ -156,11 +156,19 @@ def repl(**opts):
 
 def _read(stream) -> str:
     data = stream.read()
-    return data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    if not isinstance(data, bytes):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data      # the parser reports the bad byte as a SyntaxError, with its line and column
 
 
 def entry(argv=None):
     """The console script: click's main, with Ctrl-C as status 130 and a closed pipe as quiet."""
+    if argv is None:                 # the real command, not a test calling it in-process
+        from . import limits
+        limits.enabled = True
     try:
         rv = main.main(args=argv, standalone_mode=False)
     except click.exceptions.Exit as e:

@@ -22,10 +22,21 @@ def make_session(opts, out=None, explain=False) -> Session:
                       max_nesting=opts.get("max_nesting") or 200,
                       max_memory=opts.get("max_memory") or (4 << 30), explain=explain)
     session = Session(options, out=out)
+    from . import limits
+    limits.apply_memory_limit(options.max_memory)
+    session.graph_hook = _graph_hook(session)
     if opts.get("seed") is not None:
         from .autograd import functions as fn
         fn.seed(opts["seed"])
     return session
+
+
+def _graph_hook(session):
+    """The graph(t) built-in: print t's graph like print() does (insight imported on first use)."""
+    def show(t):
+        from .insight import graph_hook
+        graph_hook(session)(t)
+    return show
 
 
 def apply_sets(session, sets):
@@ -77,15 +88,21 @@ def run_script(source: str, filename: str, opts: dict) -> int:
     from .render import console
     as_json = opts.get("as_json")
     out = console.Output(json_mode=as_json)
+    if opts.get("check") and opts.get("seed") is None:
+        from .insight import fresh_seed     # the run and --check's re-runs draw the same numbers
+        opts = {**opts, "seed": fresh_seed()}
     session = make_session(opts, out=None if as_json else out.print_line,
                            explain=bool(opts.get("explain")))
+    if _insight_wanted(opts):
+        from . import insight
+        insight.prepare(session, opts)
     try:
         with _Alarm(opts.get("timeout")):
             apply_sets(session, opts.get("sets"))
             session.run(source, filename)
             output = session.result_output()
             grads = session.gradients(output)
-            insight = _insight(session, output, grads, opts, out)
+            insight = _insight(session, output, grads, opts, out, source, filename)
     except Timeout:
         err = LimitError(f"the run took longer than --timeout {opts.get('timeout'):g} s")
         return _fail(out, session, err, as_json)
@@ -102,21 +119,33 @@ def run_script(source: str, filename: str, opts: dict) -> int:
     elif opts.get("wrt") or opts.get("of"):
         from .render.report import text_report
         out.report(text_report(output, grads))
+    if "emit" in insight:
+        insight["emit"]()
     out.flush()
     return 1 if insight.get("check_failed") else 0
 
 
-def _insight(session, output, grads, opts, out) -> dict:
-    """--graph, --dot, --explain, --check (issue: seeing the gradient)."""
-    result = {}
-    if not (opts.get("show_graph") or opts.get("dot_file") or opts.get("explain") or opts.get("check")):
-        return result
+def _insight_wanted(opts) -> bool:
+    return bool(opts.get("show_graph") or opts.get("dot_file") or opts.get("explain") or opts.get("check"))
+
+
+def _insight(session, output, grads, opts, out, source, filename) -> dict:
+    """--graph, --dot, --explain, --check (issue: seeing the gradient). The sections are computed
+    here, inside the error handling, and printed by `emit` after the report."""
+    if not _insight_wanted(opts):
+        return {}
     from . import insight
-    return insight.run_all(session, output, grads, opts, out)
+    return insight.run_all(session, output, grads, opts, out, source=source, filename=filename)
 
 
 def _fail(out, session, err, as_json) -> int:
     out.flush()
+    from . import limits
+    limits.lift_memory_limit()
+    # Free the run's values (the error may be "out of memory"): the traceback holds the frames
+    # that hold the last values computed.
+    err.__traceback__ = err.__context__ = err.__cause__ = None
+    session.release()
     if as_json:
         from .render.report import error_document
         out.write(error_document(err))

@@ -430,7 +430,10 @@ def index_arg(index):
             t = as_tensor(it) if not isinstance(it, Tensor) else it
             d = t.data
             if d.ndim == 0:
-                out.append(as_int(t, "an index") if d.dtype is F64 else bool(d))
+                k = as_int(t, "an index") if d.dtype is F64 else bool(d)
+                if type(k) is int and abs(k) > 1 << 62:
+                    raise GIndexError(f"index {k} is out of range")
+                out.append(k)
                 if kind != "index":
                     kind = "select"
             else:
@@ -446,6 +449,12 @@ def index_arg(index):
 def getitem(x, index):
     x = as_tensor(x)
     idx, kind = index_arg(index)
+    used = _bsum(1 for i in idx if i is not None and i is not Ellipsis
+               and not (isinstance(i, np.ndarray) and i.dtype == np.bool_ and i.ndim > 1))
+    if used > x.data.ndim:
+        raise GIndexError(f"too many indices ({used}) for a tensor with {x.data.ndim} dimension"
+                          f"{'' if x.data.ndim == 1 else 's'}"
+                          + (" (a 0-d tensor has none; use item())" if x.data.ndim == 0 else ""))
     op = {"select": _ops.SELECT, "slice": _ops.SLICE, "index": _ops.INDEX, "newaxis": _ops.NEWAXIS}[kind]
     return apply(op, (x,), idx)
 

@@ -316,8 +316,9 @@ def apply(op, inputs, params=None):
 
 def _memory_error():
     from ..errors import LimitError
-    return LimitError("out of memory: a value does not fit; raise the limit with --max-memory SIZE "
-                      "or work with smaller tensors")
+    from .functions import _size, limits
+    return LimitError(f"out of memory: this value does not fit in the memory limit of "
+                      f"{_size(limits.max_bytes)}; raise it with --max-memory SIZE")
 
 
 def unary_fn(op):

@@ -391,8 +391,12 @@ def subscript(v, i):
     if isinstance(v, (list, tuple, str)):
         from ..autograd.tensor import as_int
         if isinstance(i, slice):
-            return v[slice(*(None if x is None else as_int(x, "a slice bound")
-                             for x in (i.start, i.stop, i.step)))]
+            sl = slice(*(None if x is None else as_int(x, "a slice bound")
+                         for x in (i.start, i.stop, i.step)))
+            if sl.step == 0:
+                from ..errors import GValueError
+                raise GValueError("a slice step cannot be zero")
+            return v[sl]
         k = as_int(i, "an index")
         if not -len(v) <= k < len(v):
             from ..errors import GIndexError

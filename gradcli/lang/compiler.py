@@ -149,7 +149,7 @@ def call_value(func, args, kwargs):
         except (ValueError, IndexError, ZeroDivisionError, OverflowError) as exc:
             raise GValueError(f"{func.name}: {exc}") from None
     if isinstance(func, UserFunction):
-        return func(*args, **kwargs)
+        return func.invoke(args, kwargs)   # no *args: keeps G recursion off the C stack
     raise GTypeError(f"{type_name(func)} is not callable")
 
 
@@ -178,9 +178,10 @@ def iterate(v):
 class UserFunction:
     """A `def`: compiled body, parameter slots, defaults evaluated when `def` ran."""
 
-    __slots__ = ("name", "params", "defaults", "nslots", "body", "session", "span")
+    __slots__ = ("name", "params", "defaults", "nslots", "body", "session", "span", "parent")
 
-    def __init__(self, name, params, defaults, nslots, body, session, span):
+    def __init__(self, name, params, defaults, nslots, body, session, span, parent=None):
+        self.parent = parent     # the frame of the enclosing function (closures), None at top level
         self.name = name
         self.params = params
         self.defaults = defaults
@@ -193,12 +194,18 @@ class UserFunction:
         return f"<function {self.name}>"
 
     def __call__(self, *args, **kwargs):
+        return self.invoke(args, kwargs)
+
+    def invoke(self, args, kwargs):
+        """Run the body. Called without `*args` from G call sites: in CPython 3.11 a plain
+        Python-to-Python call does not grow the C stack, so deep G recursion cannot overflow it
+        (the --max-depth limit is the one that is hit)."""
         params = self.params
         n = len(params)
         if len(args) > n:
             raise GTypeError(f"{self.name}() takes {n} argument{'s' if n != 1 else ''} but "
                              f"{len(args)} were given")
-        frame = [None] + [UNBOUND] * (self.nslots - 1)
+        frame = [None] + [UNBOUND] * (self.nslots - 1) + [self.parent]   # frame[-1]: the parent
         for i, a in enumerate(args):
             frame[i + 1] = a
         for k, v in kwargs.items():
@@ -255,21 +262,37 @@ from .compile_expr import ExprCompiler  # noqa: E402
 from .compile_stmt import StmtCompiler  # noqa: E402
 
 
+class _Lines:
+    """Source lines indexed by line number - 1, for a text that starts at line `offset + 1`."""
+
+    __slots__ = ("lines", "offset")
+
+    def __init__(self, lines, offset):
+        self.lines, self.offset = lines, offset
+
+    def __getitem__(self, i):
+        if i < self.offset:
+            raise IndexError(i)
+        return self.lines[i - self.offset]
+
+
 class Compiler(StmtCompiler, ExprCompiler):
     """Compiles one program (or REPL entry) for a session; `slots` is None at top level."""
 
-    def __init__(self, session, source_lines, slots=None):
+    def __init__(self, session, source_lines, slots=None, enclosing=()):
         self.session = session
         self.lines = source_lines
         self.slots = slots
+        self.enclosing = enclosing      # slots of the enclosing functions, innermost first
 
     def nested(self, slots):
-        return Compiler(self.session, self.lines, slots)
+        enclosing = (self.slots,) + self.enclosing if self.slots is not None else ()
+        return Compiler(self.session, self.lines, slots, enclosing)
 
 
-def compile_program(program: A.Program, session, source: str):
-    """Compile a parsed program into one closure `run()`."""
-    c = Compiler(session, source.split("\n"))
+def compile_program(program: A.Program, session, source: str, first_line: int = 1):
+    """Compile a parsed program into one closure `run()`; its text starts at line `first_line`."""
+    c = Compiler(session, _Lines(source.split("\n"), first_line - 1))
     body = c.block(program.body)
     return lambda: body(None)
 

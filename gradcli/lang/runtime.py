@@ -71,6 +71,9 @@ class Session:
         self.marked: dict[str, Tensor] = {}
         self.echo = None                    # REPL/piped: called with (value, span) per expression
         self.graph_hook = None
+        # called with (name, value) after each top-level binding (insight: --check perturbs the
+        # marked input there, --graph learns the names of leaves)
+        self.bind_hook = None
         fn.limits.max_bytes = self.options.max_memory
         # Each G call is a handful of Python frames; allow the G depth limit to be the one hit.
         sys.setrecursionlimit(max(sys.getrecursionlimit(), 40 * self.max_depth + 10_000))
@@ -81,8 +84,11 @@ class Session:
         from .compiler import compile_program
         from .parser import parse
         self.sources[filename] = source
-        program = parse(source, filename, max_nesting=self.options.max_nesting)
-        code = compile_program(program, self, source)
+        try:
+            program = parse(source, filename, max_nesting=self.options.max_nesting)
+            code = compile_program(program, self, source)
+        except RecursionError:
+            raise LimitError("the program nests too deeply to compile; lower --max-nesting N") from None
         self._execute(code)
         return program
 
@@ -90,8 +96,12 @@ class Session:
         """Run one REPL or piped entry whose first line is line `first_line` of the input."""
         from .compiler import compile_program
         from .parser import parse
-        program = parse(source, filename, max_nesting=self.options.max_nesting, first_line=first_line)
-        code = compile_program(program, self, "\n" * (first_line - 1) + source)
+        try:
+            program = parse(source, filename, max_nesting=self.options.max_nesting,
+                            first_line=first_line)
+            code = compile_program(program, self, source, first_line)
+        except RecursionError:
+            raise LimitError("the program nests too deeply to compile; lower --max-nesting N") from None
         self._execute(code)
 
     def _execute(self, code):
@@ -104,12 +114,19 @@ class Session:
             raise LimitError("the program nests too deeply for the interpreter; raise the limit "
                              "with --max-depth N or simplify it") from None
         except MemoryError:
-            raise LimitError("out of memory; raise the limit with --max-memory SIZE or use smaller "
-                             "tensors") from None
+            raise memory_limit_error(self.options.max_memory) from None
         finally:
             mode.enabled = True
             mode.site = None
             self.depth = 0
+
+    def release(self):
+        """Drop every value the session holds (after a failed run, before reporting it)."""
+        self.globals.clear()
+        self.output = None
+        self.marked.clear()
+        import gc
+        gc.collect()
 
     def _print(self, text):
         self.printed.extend(text.split("\n"))
@@ -125,11 +142,16 @@ class Session:
         if name in self.wrt and isinstance(value, Tensor) and value.grad_fn is None:
             if not value.requires_grad:
                 value = const(value.data)
-                value.requires_grad_(True)
+                try:
+                    value.requires_grad_(True)
+                except GradcliError as err:      # a boolean tensor: say where it was bound
+                    raise err.at(span) from None
             self.marked[name] = value
         elif type(value) is Tensor and value.grad_fn is not None and value.grad_fn.name is None:
             value.grad_fn.name = name
         self.globals[name] = value
+        if self.bind_hook is not None:
+            self.bind_hook(name, value)
         if statement and isinstance(value, Tensor):
             self.output = Output(name, value, span)
 
@@ -193,3 +215,9 @@ class Session:
 
 
 __all__ = ["Session", "Options", "Output", "FlowLog", "Events", "Number"]
+
+
+def memory_limit_error(max_bytes):
+    from ..autograd.functions import _size
+    return LimitError(f"out of memory: the run needs more than the memory limit of {_size(max_bytes)}; "
+                      "raise it with --max-memory SIZE")
