@@ -13,10 +13,10 @@ def text_report(output, grads) -> list[str]:
     """Plain lines: `name = value`, then `d name / d x = gradient` for each --wrt input."""
     if output is None:
         return []
-    name = output.name or "output"
+    name = output.name or "value"
     lines = [f"{name} = {_indent(_text(output.value), len(name) + 3)}"]
     for x, g in grads.items():
-        head = f"d{name}/d{x} = "
+        head = f"d{output.name or ''}/d{x} = "
         lines.append(head + _indent(_text(g), len(head)))
     return lines
 
