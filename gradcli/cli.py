@@ -185,6 +185,16 @@ def entry(argv=None):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         rv = ExitStatus.ERROR
+    except MemoryError:
+        print("LimitError: out of memory; raise the limit with --max-memory SIZE", file=sys.stderr)
+        rv = ExitStatus.ERROR
+    except Exception as exc:  # noqa: BLE001 — the last resort: a bug of ours, never a traceback
+        if os.environ.get("GRADCLI_DEBUG"):
+            raise
+        print(f"gradcli: internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in gradcli; run again with GRADCLI_DEBUG=1 to see where.",
+              file=sys.stderr)
+        rv = ExitStatus.ERROR
     sys.exit(rv or 0)
 
 

@@ -113,6 +113,23 @@ def run_script(source: str, filename: str, opts: dict) -> int:
         out.flush()
         print(format_interrupt(), file=sys.stderr)
         return 130
+    except (RecursionError, MemoryError) as exc:
+        from .lang.runtime import memory_limit_error
+        err = memory_limit_error(session.options.max_memory) if isinstance(exc, MemoryError) else \
+            LimitError("the program nests too deeply; raise --max-depth N or simplify it")
+        return _fail(out, session, err, as_json)
+    except BrokenPipeError:
+        raise                     # the reader went away: cli.entry ends quietly
+    except Exception as exc:  # noqa: BLE001 — a bug of ours: still a clean report, never a traceback
+        import os
+        if os.environ.get("GRADCLI_DEBUG"):
+            raise
+        from .errors import GradcliError as _E
+
+        class InternalError(_E):
+            kind = "InternalError"
+        return _fail(out, session, InternalError(
+            f"{type(exc).__name__}: {exc} (a bug in gradcli; GRADCLI_DEBUG=1 shows where)"), as_json)
     if as_json:
         from .render.report import run_document
         out.write(run_document(session, output, grads, insight.get("check")))
