@@ -517,7 +517,7 @@ class NumpyF:
 
     @staticmethod
     def mT(x):
-        return np.swapaxes(x, -1, -2)
+        return x.T if x.ndim == 2 else np.swapaxes(x, -1, -2)   # .T: no Python-level wrapper
 
     @staticmethod
     def unsqueeze(x, axis):
