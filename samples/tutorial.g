@@ -1,5 +1,5 @@
 # tutorial.g — the PyTorch autograd tutorial, in G (LANGUAGE.md §1).
-# Try: gradcli run samples/tutorial.g --explain
+# Try: gradcli run samples/tutorial.g --explain --of out   (the chain rule, step by step)
 x = ones(2, 2, requires_grad=True)
 y = x + 2
 print(y.grad_fn)            # <AddBackward0>

@@ -1,0 +1,82 @@
+"""Seeing the gradient (LANGUAGE.md §10): --graph, --dot, --explain, --check, and graph(t).
+
+The runner calls `prepare` before a run that asked for any of them (it follows the run's
+top-level bindings: leaf names, --wrt markings) and `run_all` after it, which computes every
+section inside the runner's error handling and returns them for the runner to print after the
+report (`emit`). `graph_hook` is the `graph(t)` built-in of every session the runner makes;
+`repl_graph` serves the REPL's `:graph NAME`.
+"""
+from __future__ import annotations
+
+from .graph import attach, graph_hook, graph_lines, graph_renderable, repl_graph, tracker_of  # noqa: F401
+
+def fresh_seed() -> int:
+    """A seed for a --check run without --seed: the program and its re-runs must draw the same
+    random numbers, so the runner seeds them all with this one."""
+    import secrets
+    return secrets.randbits(31)
+
+
+def prepare(session, opts):
+    """Before the run: follow its bindings (names of leaves, --wrt markings for --check)."""
+    attach(session, names=True)
+
+
+def run_all(session, output, grads, opts, out, source=None, filename=None) -> dict:
+    """Compute the sections asked for. Returns {"emit": print them, "check": {…}, "check_failed"}.
+
+    With --json nothing is printed (the check goes into the document); --dot always writes its file.
+    """
+    from .graph import Names, dot_text
+    sections = []
+    result = {}
+    names = Names(session, grads, output)
+    if opts.get("show_graph"):
+        if output is None:
+            sections.append([_note("Graph: there is no output to draw; end the script with an "
+                                   "expression or an assignment, or name one with --of NAME")])
+        else:
+            sections.append(graph_lines(output.value, session, grads, output))
+    if opts.get("dot_file"):
+        text = dot_text(output.value, session, grads, output) if output is not None else \
+            'digraph gradcli {\n  n0 [label="no output", shape=plaintext];\n}\n'
+        _write(opts["dot_file"], text)
+    if opts.get("explain"):
+        from .explain import explain
+        sections.append(explain(session, output, names))
+    if opts.get("check"):
+        from .check import run_check
+        tracker = tracker_of(session)
+        if tracker is None or source is None:   # the markings must have been followed from the start
+            raise RuntimeError("--check needs insight.prepare(session) before the run and the source")
+        check, failed, show = run_check(session, output, grads, opts, source, filename, tracker)
+        result["check"] = check
+        result["check_failed"] = failed
+        sections.append(show)
+
+    def emit():
+        if getattr(out, "json_mode", False):
+            return
+        for lines in sections:
+            out.write("")
+            if getattr(out, "color", False):
+                for line in lines:
+                    out.rich(line)
+            else:                  # plain: exactly these lines, never re-wrapped at a width
+                out.write("\n".join(line.plain for line in lines))
+    result["emit"] = emit
+    return result
+
+
+def _note(text):
+    from .explain import _wrapped
+    return _wrapped(text, indent=0)
+
+
+def _write(path, text):
+    from ..errors import GValueError
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise GValueError(f"--dot: cannot write {path}: {exc.strerror or exc}") from None

@@ -1,0 +1,290 @@
+"""--check: every --wrt gradient against central finite differences, in float64.
+
+The numeric derivative comes from re-running the whole program, not from the recorded graph, so
+control flow, --set expressions and everything else is exercised as in the real run: for element
+j of input NAME, the program runs twice more, with that element moved by +h and by -h at the
+moment NAME is marked (the `Session.bind_hook`, at the same marking the gradient is taken w.r.t.:
+the last one). Every run is seeded identically (the runner picks a seed when --check is given
+without --seed), and one unperturbed re-run first confirms the program repeats itself.
+
+Step and tolerance (float64):
+- h = 1e-6 · max(1, |x_j|): the central difference's truncation error is O(h²·f''') ≈ 1e-12·f'''
+  and its rounding error ≈ eps·|f|/h ≈ 2e-10·|f|, both far below the tolerance;
+- an entry agrees when |analytic - numeric| ≤ 1e-6 + 1e-4·|numeric| + 100·eps·max|f(x±h)|/h.
+  The last term is the rounding noise of the difference quotient itself (it matters only for
+  outputs of magnitude ≳ 1e3 with small derivatives); a wrong VJP is typically off by O(1)
+  relatively and fails by orders of magnitude.
+Inputs with more than `DEFAULT_SAMPLES` elements are checked on a seeded random sample of that
+many elements (`--check-samples N` sets the sample size). At a kink (abs or relu at 0, a tie) the
+two sides of the difference straddle it and may disagree with the convention: --explain names them.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from ..autograd import functions as fn
+from ..autograd.tensor import norm_data
+from ..errors import GradcliError, GradError
+from .explain import hang
+from .graph import attach
+
+DEFAULT_SAMPLES = 64
+MAX_ROWS = 20
+ATOL = 1e-6
+RTOL = 1e-4
+NOISE = 100.0
+EPS = float(np.finfo(np.float64).eps)
+
+
+def step(x):
+    return 1e-6 * max(1.0, abs(x))
+
+
+def tolerance(numeric, fmax, h):
+    return ATOL + RTOL * abs(numeric) + NOISE * EPS * fmax / h
+
+
+class Rerunner:
+    """Runs the program again in fresh sessions configured like the original one."""
+
+    def __init__(self, session, opts, source, filename):
+        self.options = dataclasses.replace(session.options, explain=False)
+        self.opts = opts
+        self.source = source
+        self.filename = filename
+        self.runs = 0
+
+    def __call__(self, perturb=None):
+        """The output's data, with `perturb = (name, ordinal, data)` applied at that marking."""
+        from ..lang.runtime import Session
+        from ..runner import apply_sets
+        self.runs += 1
+        s = Session(self.options)
+        s.graph_hook = lambda t: None
+        tracker = attach(s, names=False)
+        tracker.perturb = perturb
+        if self.opts.get("seed") is not None:
+            fn.seed(self.opts["seed"])
+        apply_sets(s, self.opts.get("sets"))
+        s.run(self.source, self.filename)
+        out = s.result_output()
+        if out is None:
+            raise GradError("the re-run produced no output")
+        return np.asarray(out.value.data, dtype=np.float64)
+
+
+def _index_text(j, shape):
+    if not shape:
+        return "-"
+    return "[" + ", ".join(str(int(i)) for i in np.unravel_index(j, shape)) + "]"
+
+
+def _entry_error(a, n, fmax, h):
+    """(abs error, rel error, within tolerance) of one Jacobian entry."""
+    if not (np.isfinite(a) and np.isfinite(n)):
+        same = (np.isnan(a) and np.isnan(n)) or a == n
+        return (0.0, 0.0, True) if same else (float("inf"), float("inf"), False)
+    err = abs(a - n)
+    scale = max(abs(a), abs(n))
+    rel = err / scale if scale > 0 else 0.0
+    return err, rel, err <= tolerance(n, fmax, h)
+
+
+def _is_kink(a, left, right, fmax, h):
+    """The function has a kink here (its one-sided slopes differ by more than a smooth function's
+    would over h) and the analytic value `a` lies between them."""
+    if not (np.isfinite(a) and np.isfinite(left) and np.isfinite(right)):
+        return False
+    tol = tolerance(max(abs(left), abs(right)), fmax, h)
+    if abs(left - right) <= 100 * tol:
+        return False
+    return min(left, right) - tol <= a <= max(left, right) + tol
+
+
+def check_input(name, rerun, base_out, jac, x0, ordinal, samples):
+    """Check d output / d name. Returns (summary dict, rows, checked count)."""
+    shape = np.shape(x0)
+    flat = np.array(x0, dtype=np.float64).reshape(-1)
+    n = flat.size
+    k = n if (samples is None and n <= DEFAULT_SAMPLES) else min(n, samples or DEFAULT_SAMPLES)
+    idx = np.arange(n) if k == n else np.sort(np.random.default_rng(0).choice(n, k, replace=False))
+    out_shape = np.shape(base_out)
+    f0 = np.asarray(base_out, dtype=np.float64).reshape(-1)
+    m = int(np.prod(out_shape))
+    if m == 0 or n == 0:                  # an empty output or input: no derivative to compare
+        return {"max_abs_error": 0.0, "max_rel_error": 0.0, "ok": True}, [], n
+    J = np.asarray(jac, dtype=np.float64).reshape(m, n)
+    rows = []
+    max_abs = max_rel = 0.0
+    ok = True
+    for j in idx:
+        h = step(flat[j])
+        xp, xm = flat.copy(), flat.copy()
+        xp[j] += h
+        xm[j] -= h
+        span = xp[j] - xm[j]          # the step actually taken, after rounding
+        try:
+            fp = rerun((name, ordinal, norm_data(xp.reshape(shape))))
+            fm = rerun((name, ordinal, norm_data(xm.reshape(shape))))
+        except GradcliError as err:
+            rows.append({"element": _index_text(j, shape), "output": "-", "analytic": float(J[0, j]),
+                         "numeric": float("nan"), "abs": float("inf"), "rel": float("inf"), "ok": False,
+                         "note": f"the re-run failed: {err.kind}: {err.message}"})
+            ok = False
+            max_abs = max_rel = float("inf")
+            continue
+        if np.shape(fp) != out_shape or np.shape(fm) != out_shape:
+            rows.append({"element": _index_text(j, shape), "output": "-", "analytic": float(J[0, j]),
+                         "numeric": float("nan"), "abs": float("inf"), "rel": float("inf"), "ok": False,
+                         "note": "the re-run's output has another shape"})
+            ok = False
+            max_abs = max_rel = float("inf")
+            continue
+        with np.errstate(all="ignore"):
+            num = ((fp - fm) / span).reshape(-1)
+            fmax = np.maximum(np.abs(fp), np.abs(fm)).reshape(-1)
+            left = ((f0 - fm.reshape(-1)) / (flat[j] - xm[j]))
+            right = ((fp.reshape(-1) - f0) / (xp[j] - flat[j]))
+        worst = None
+        row_ok = True
+        kink = False
+        for o in range(num.size):
+            fm_o = fmax[o] if np.isfinite(fmax[o]) else 0.0
+            e, r, good = _entry_error(J[o, j], num[o], fm_o, h)
+            at_kink = False
+            if not good and _is_kink(J[o, j], left[o], right[o], fm_o, h):
+                # one-sided slopes differ (a kink, not a wrong VJP) and the analytic value lies
+                # between them: the convention used there is a valid (sub)gradient
+                e, r, good, at_kink = 0.0, 0.0, True, True
+            row_ok &= good
+            kink |= at_kink
+            # the row shows the worst entry: failing first, then the largest error, then the
+            # largest derivative (so a diagonal Jacobian shows its diagonal)
+            key = (not good, at_kink, e, max(abs(J[o, j]), abs(num[o])) if np.isfinite(num[o]) else 0.0)
+            if worst is None or key > worst[0]:
+                worst = (key, o, e, r, at_kink)
+        _, o, e, r, at_kink = worst
+        max_abs, max_rel = max(max_abs, e), max(max_rel, r)
+        ok &= row_ok
+        row = {"element": _index_text(j, shape), "output": _index_text(o, out_shape),
+               "analytic": float(J[o, j]), "numeric": float(num[o]), "abs": e, "rel": r, "ok": row_ok}
+        if at_kink:
+            row["kink"] = (float(left[o]), float(right[o]))
+        rows.append(row)
+    return {"max_abs_error": max_abs, "max_rel_error": max_rel, "ok": bool(ok)}, rows, k
+
+
+def run_check(session, output, grads, opts, source, filename, tracker):
+    """The --check section: (JSON object, failed, rich renderables)."""
+    from rich.text import Text
+    show = []
+    names = list(session.options.wrt)
+    if not names:
+        show.append(Text("Gradient check: nothing to check; name the inputs with --wrt NAME",
+                         style="bold"))
+        return {}, False, show
+    rerun = Rerunner(session, opts, source, filename)
+    base = np.asarray(output.value.data, dtype=np.float64)
+    again = rerun()
+    if np.shape(again) != np.shape(base) or not np.array_equal(again, base, equal_nan=True):
+        show.append(Text("Gradient check: the program does not repeat itself — a re-run gave another "
+                         "output, so finite differences cannot be taken", style="bold red"))
+        return ({n: {"max_abs_error": None, "max_rel_error": None, "ok": False} for n in names},
+                True, show)
+    oname = output.name or "output"         # the table's column; derivatives read d/dx as in the report
+    dname = output.name or ""
+    scalar = base.ndim == 0
+    result = {}
+    failed = False
+    show.append(Text("Gradient check by central differences (float64, h = 1e-6·max(1, |x|)):", style="bold"))
+    header = ["input", "element"] + ([] if scalar else [oname]) + \
+        ["analytic", "numeric", "abs error", "rel error", ""]
+    right = {"analytic", "numeric", "abs error", "rel error"}
+    table = []          # (cells, ok)
+    notes = []
+    summaries = []
+    samples = opts.get("check_samples")
+    for name in names:
+        x = session.marked[name]
+        x0 = tracker.marked_data.get(name, x.data)
+        if x0 is not x.data:
+            # an SGD step (`x -= …` under no_grad) gave x new values after it was bound: the
+            # gradient is w.r.t. the values the last graph read, but a re-run can only perturb x
+            # where it is bound, which changes the whole training run instead
+            result[name] = {"max_abs_error": None, "max_rel_error": None, "ok": True,
+                            "skipped": "updated in place after it was bound"}
+            notes.append(f"d{dname}/d{name} not checked: {name} was updated in place after it was "
+                         f"bound (an SGD step under no_grad), so perturbing it where it is bound "
+                         f"changes everything computed from it, not only the last graph")
+            continue
+        summary, rows, k = check_input(name, rerun, base, grads[name].data, x0, tracker.marks[name],
+                                       samples)
+        result[name] = summary
+        failed |= not summary["ok"]
+        shown = rows
+        if len(rows) > MAX_ROWS:
+            order = sorted(range(len(rows)), key=lambda i: (rows[i]["ok"], -rows[i]["abs"]))
+            shown = [rows[i] for i in sorted(order[:MAX_ROWS])]
+        for r in shown:
+            table.append(([name, r["element"]] + ([] if scalar else [r["output"]]) + [
+                f"{r['analytic']:.10g}", f"{r['numeric']:.10g}", f"{r['abs']:.2e}", f"{r['rel']:.2e}",
+                ("ok" if "kink" not in r else "kink") if r["ok"] else "DISAGREE"], r["ok"]))
+            if "kink" in r:
+                lo, hi = r["kink"]
+                notes.append(f"{name}{r['element']}: a kink — the slope is {lo:.6g} on the left and "
+                             f"{hi:.6g} on the right; the analytic {r['analytic']:.6g} lies between "
+                             "(the convention at this point; --explain names it)")
+            if r.get("note"):
+                notes.append(f"{name}{r['element']}: {r['note']}")
+        if len(rows) > len(shown):
+            hidden = len(rows) - len(shown)
+            bad = sum(1 for r in rows if not r["ok"]) - sum(1 for r in shown if not r["ok"])
+            table.append(([name, f"… {hidden} more elements, "
+                           + (f"{bad} of them disagreeing" if bad else "all agreeing")], bad == 0))
+        if not summary["ok"] and not np.any(grads[name].data) and \
+                any(not r["ok"] and r["numeric"] != 0 for r in rows):
+            notes.append(f"d{dname}/d{name} is 0 because {output.name or 'the output'} does not depend on {name} through the "
+                         f"graph (detach(), .data, no_grad() or a copy cut it), yet its value changes "
+                         f"with {name}")
+        n = int(np.size(x0))
+        if n == 0 or base.size == 0:
+            notes.append(f"d{dname}/d{name}: nothing to compare, the {'output' if n else 'input'} is empty")
+        which = ("the 1 element" if n == 1 else f"all {n} elements") if k == n \
+            else f"{k} of {n} elements (a seeded random sample)"
+        summaries.append((name, which, summary))
+    widths = [max([len(header[c])] + [len(cells[c]) for cells, _ in table if len(cells) == len(header)])
+              for c in range(len(header))]
+
+    def line(cells):
+        out = []
+        for c, text in enumerate(cells):
+            if len(cells) < len(header) and c == len(cells) - 1:
+                out.append(text)
+                break
+            out.append(text.rjust(widths[c]) if header[c] in right else text.ljust(widths[c]))
+        return "  ".join(out).rstrip()
+    if table:
+        show.append(Text("  " + line(header), style="bold"))
+    for cells, ok in table:
+        show.append(Text("  " + line(cells), style=None if ok else "bold red"))
+    for s in notes:
+        show.append(_para(s, style="yellow" if "a kink" in s else "red"))
+    for name, which, s in summaries:
+        t = Text(f"{which} checked; largest abs error {s['max_abs_error']:.2e}, "
+                 f"rel error {s['max_rel_error']:.2e}: ")
+        t.append("ok" if s["ok"] else "FAILED", style="bold green" if s["ok"] else "bold red")
+        show.append(hang(Text(f"  d{dname}/d{name}: "), t))
+    show.append(_para("Agreement: |analytic - numeric| ≤ 1e-6 + 1e-4·|numeric| (plus the "
+                      f"rounding noise of the output, {NOISE:g}·eps·|f|/h).", style="dim"))
+    if failed:
+        show.append(_para("A disagreement means a wrong gradient, or a point where the function has a "
+                          "kink (abs or relu at 0, a tie in max) that the finite difference straddles: "
+                          "--explain names those.", style="dim"))
+    return result, failed, show
+
+
+def _para(text, style=None):
+    from .explain import _wrapped
+    return _wrapped(text, style=style)
