@@ -212,7 +212,7 @@ def _softplus_forward(p, x):
 
 
 def _sigmoid(x):
-    return 0.5 * (np.tanh(0.5 * x) + 1.0)  # stable for large |x|
+    return 1.0 / (1.0 + np.exp(-x))   # PyTorch's formula, to the last digit; exp overflow gives 0
 
 
 def _prod_others_np(x, axes):
