@@ -1,182 +1,373 @@
-"""The REPL and piped mode: one engine, `push(line)` -> complete? -> run -> events.
+"""The REPL and piped mode share one engine: lines in -> "is it complete?" -> run -> events.
 
-`Console.push` separates "is it complete?" from "run it" (CPython's InteractiveConsole): input is
-incomplete while brackets are open, a block opened by `:` has not been closed by a blank line or
-a dedent, or the parser ran out of input. An error resets the buffer, never the session.
-The REPL (prompt_toolkit on a terminal) and piped mode (stdin not a terminal, like `bc`) differ
-only in how they read lines and render results.
+`Console` separates "is it complete?" from "run it" (CPython's InteractiveConsole, DESIGN rule 8).
+An entry's lines keep their numbers in the whole input (`first_line`), so diagnostics point at
+the line the user typed or piped. An error resets the buffer, never the session; Ctrl-C during a
+run puts the session back as it was before the entry (a snapshot of its globals and of the
+tensors they hold).
+
+* Piped mode (`run_piped`, stdin not a terminal) reads lines as they arrive and answers each
+  expression statement at once, like `bc`. A line is complete at its end unless a bracket is open,
+  it ends in `\\`, or a block opened by a line ending in `:` is still going: a block ends at a
+  blank line or at a line that is not indented (`else:`/`elif` continue it).
+* The REPL (`repl_ui.py`, prompt_toolkit) edits a whole entry and asks `ready(text)` on Enter.
 """
 from __future__ import annotations
 
-import os
 import sys
 
-from .errors import GradcliError
-from .runner import apply_sets, make_session
+from .autograd.tensor import Tensor
+from .errors import GradcliError, LimitError
+from .runner import Timeout, _Alarm, apply_sets, make_session
 
 _CONTINUES = ("else", "elif")
 
 
+# ----- the shape of the input: brackets, blocks, continuations -----
+
+def scan_line(line: str, depth: int) -> tuple[int, str]:
+    """Bracket depth after `line` (starting at `depth`) and the line's code without its comment.
+
+    Strings cannot span lines in G, so a line can be scanned on its own; only the bracket depth
+    carries over from one line to the next.
+    """
+    i, n, end = 0, len(line), len(line)
+    while i < n:
+        c = line[i]
+        if c == "#":
+            end = i
+            break
+        if c == '"' or c == "'":
+            i += 1
+            while i < n and line[i] != c:
+                i += 2 if line[i] == "\\" else 1
+        elif c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        i += 1
+    return depth, line[:end].rstrip()
+
+
+class Shape:
+    """What a run of lines still needs: a closing bracket, the line after a `\\`, a block's end."""
+
+    def __init__(self, lines=()):
+        self.depth = 0
+        self.backslash = False
+        self.block = False          # a line ending in ':' (outside brackets) opened a block
+        for line in lines:
+            self.add(line)
+
+    def add(self, line: str):
+        self.depth, code = scan_line(line, self.depth)
+        self.backslash = code.endswith("\\")
+        if self.depth <= 0 and code.endswith(":"):
+            self.block = True
+
+    @property
+    def open(self) -> bool:
+        """The last line cannot end the statement: a bracket is open or it ends in `\\`."""
+        return self.depth > 0 or self.backslash
+
+
 def _indented(line: str) -> bool:
-    return line[:1] in (" ", "\t")
+    return line[:1] in (" ", "\t", "\f")
+
+
+def _blank(line: str) -> bool:
+    return not line.strip(" \t\f")
+
+
+def _continues(line: str) -> bool:
+    word = line.lstrip().split(":", 1)[0].split(None, 1)
+    return bool(word) and word[0] in _CONTINUES
+
+
+def ready(text: str) -> bool:
+    """The REPL's Enter: can `text` (an edited entry, lines joined by '\\n') run now?
+
+    True when the parser says it is complete (`is_complete`, which also says True for a definite
+    syntax error, so it is shown at once), or when nothing in its shape asks for more: no open
+    bracket, no trailing `\\`, no block still open (a block is closed by an empty last line).
+    `x = 1 +` is therefore reported at once instead of waiting for a line that cannot help.
+    """
+    if not text.strip():
+        return True
+    from .lang.parser import is_complete
+    if is_complete(text):
+        return True
+    lines = text.split("\n")
+    shape = Shape(lines)
+    if shape.open:
+        return False
+    return not shape.block or (len(lines) > 1 and _blank(lines[-1]))
+
+
+# ----- the engine -----
+
+class InternalError(GradcliError):
+    kind = "InternalError"
+
+
+class Snapshot:
+    """The session's state before an entry, to put back when Ctrl-C stops it."""
+
+    def __init__(self, session):
+        self.globals = dict(session.globals)
+        self.tensors = [(t, t.data, t.grad, t.requires_grad)
+                        for t in self.globals.values() if isinstance(t, Tensor)]
+        self.marked = dict(session.marked)
+        self.output = session.output
+
+    def restore(self, session):
+        session.globals.clear()
+        session.globals.update(self.globals)
+        for t, data, grad, requires_grad in self.tensors:   # backward and `-=` change these
+            t.data, t.grad, t.requires_grad = data, grad, requires_grad
+        session.marked.clear()
+        session.marked.update(self.marked)
+        session.output = self.output
 
 
 class Console:
-    """Feeds lines to a Session; calls `on_error(err)` and, per expression, `on_value(...)`."""
+    """Feeds input to a Session. Calls `on_value(value, grads, text)` per expression statement
+    (with d value / d NAME for each --wrt NAME bound so far) and `on_error(err, source)`."""
 
-    def __init__(self, session, filename="<stdin>", on_value=None, on_error=None):
+    def __init__(self, session, filename="<stdin>", on_value=None, on_error=None, timeout=None):
         self.session = session
         self.filename = filename
-        self.buffer: list[str] = []
-        self.first_line = 1          # line number (in the whole input) of the buffer's first line
-        self.next_line = 1
         self.on_value = on_value
         self.on_error = on_error
+        self.timeout = timeout
+        self.lines: list[str] = []      # every line of the input so far (line n is lines[n-1])
+        self.buffer: list[str] = []     # the lines of the entry being collected
+        self.shape = Shape()
+        self.first_line = 1
         self.failed = False
-        self.all_lines: list[str] = []
+        self._entry = ""
         session.echo = self._echo
-        self._entry_source = ""
 
-    # ----- input -----
+    # ----- piped input: one line at a time -----
     def push(self, line: str) -> bool:
-        """Add one line; run what is complete. Returns True when more input is needed."""
-        from .lang.parser import is_complete
-        line = line.rstrip("\r\n")
-        lineno = self.next_line
-        self.next_line += 1
-        self.all_lines.append(line)
-        if self.buffer and self._block_open():
-            if line.strip() == "":
-                return self._run_buffer()
-            if not _indented(line) and not line.lstrip().startswith(_CONTINUES) \
-                    and not self._brackets_open():
+        """Add one line; run what is complete. Returns True while more input is needed."""
+        line = line.rstrip("\n").rstrip("\r")
+        self.lines.append(line)
+        lineno = len(self.lines)
+        if not _blank(line) and not scan_line(line, 0)[1].strip() and not self.shape.open:
+            if self.buffer:                 # a comment line neither ends a block nor starts one
+                self.buffer.append(line)
+            return bool(self.buffer)
+        if self.buffer and self.shape.block and not self.shape.open:
+            if _blank(line):
                 self._run_buffer()
-                return self.push_again(line, lineno)
+                return False
+            if not _indented(line) and not _continues(line):
+                self._run_buffer()      # a dedent ends the block; this line starts anew
         if not self.buffer:
-            if line.strip() == "":
+            if _blank(line):
                 return False
             self.first_line = lineno
+            self.shape = Shape()
         self.buffer.append(line)
-        source = "\n".join(self.buffer)
-        if self._block_open() or not is_complete(source):
+        self.shape.add(line)
+        if self.shape.open or self.shape.block:
             return True
-        return self._run_buffer()
-
-    def push_again(self, line, lineno):
-        self.first_line = lineno
-        self.buffer.append(line)
-        from .lang.parser import is_complete
-        source = "\n".join(self.buffer)
-        if self._block_open() or not is_complete(source):
-            return True
-        return self._run_buffer()
-
-    def _block_open(self) -> bool:
-        """The buffer holds a block opened by a line ending in ':' (closed by a blank line)."""
-        for line in self.buffer:
-            code = line.split("#", 1)[0].rstrip()
-            if code.endswith(":"):
-                return True
+        self._run_buffer()
         return False
-
-    def _brackets_open(self) -> bool:
-        from .lang.parser import is_complete
-        source = "\n".join(self.buffer)
-        return not is_complete(source) and not self._block_open_text(source)
-
-    @staticmethod
-    def _block_open_text(source):
-        return any(l.split("#", 1)[0].rstrip().endswith(":") for l in source.split("\n"))
 
     def flush(self):
         """End of input: run whatever is buffered."""
         if self.buffer:
             self._run_buffer()
 
-    def reset_buffer(self):
-        self.buffer = []
-
-    def _run_buffer(self) -> bool:
+    def _run_buffer(self):
         source = "\n".join(self.buffer) + "\n"
         self.buffer = []
-        self.run_source(source, self.first_line)
+        self.shape = Shape()
+        self.run(source, self.first_line)
+
+    # ----- REPL input: a whole entry -----
+    def run_text(self, text: str) -> bool:
+        """Run a complete entry (several lines at once). Returns False if it failed."""
+        lines = text.split("\n")
+        while lines and _blank(lines[-1]):
+            lines.pop()
+        if not lines:
+            return True
+        first = len(self.lines) + 1
+        self.lines.extend(lines)
+        return self.run("\n".join(lines) + "\n", first)
+
+    def run_file(self, source: str, filename: str) -> bool:
+        """`:load FILE`: run a whole script into the session, without echoing its expressions."""
+        self.session.sources[filename] = source
+        self.session.echo = None
+        try:
+            return self.run(source, 1, filename)
+        finally:
+            self.session.echo = self._echo
+
+    # ----- running -----
+    def run(self, source: str, first_line: int = 1, filename: str | None = None) -> bool:
+        """Run `source` (lines `first_line`… of the input). Errors go to `on_error`; Ctrl-C puts
+        the session back as it was and re-raises KeyboardInterrupt."""
+        s = self.session
+        self._entry = source
+        snapshot = Snapshot(s)
+        try:
+            with _Alarm(self.timeout):
+                s.run_entry(source, filename or self.filename, first_line)
+            return True
+        except Timeout:
+            return self._error(LimitError(f"the statement took longer than --timeout "
+                                          f"{self.timeout:g} s"), source)
+        except GradcliError as err:
+            return self._error(err, source)
+        except KeyboardInterrupt:
+            snapshot.restore(s)
+            raise
+        except (RecursionError, MemoryError) as exc:
+            from .lang.runtime import memory_limit_error
+            return self._error(memory_limit_error(s.options.max_memory) if isinstance(exc, MemoryError)
+                               else LimitError("the program nests too deeply; raise --max-depth N "
+                                               "or simplify it"), source)
+        except BrokenPipeError:
+            raise
+        except Exception as exc:  # noqa: BLE001 — a bug of ours must not end the session
+            import os
+            if os.environ.get("GRADCLI_DEBUG"):
+                raise
+            return self._error(InternalError(f"{type(exc).__name__}: {exc} (a bug in gradcli; "
+                                             "GRADCLI_DEBUG=1 shows where)"), source)
+        finally:
+            s.printed.clear()           # a long session must not keep every printed line
+
+    def sync_sources(self):
+        """Give the session the whole input as the source of `filename` (for source snippets).
+        Done when one is needed, not per entry: a long piped input would cost O(n²)."""
+        self.session.sources[self.filename] = "\n".join(self.lines)
+
+    def _error(self, err, source) -> bool:
+        self.failed = True
+        self.sync_sources()
+        if self.on_error:
+            self.on_error(err, source)
         return False
 
-    def run_source(self, source, first_line=1):
+    # ----- --wrt -----
+    def set_wrt(self, names) -> list[str]:
+        """`:wrt NAME…`: names bound from now on are marked; a name already bound to a leaf
+        tensor is marked now. Returns the names marked now."""
         s = self.session
-        # Sources are kept whole so diagnostics can quote any line of the input.
-        s.sources[self.filename] = "\n".join(self.all_lines)
-        self._entry_source = source
-        snapshot = dict(s.globals)
-        try:
-            s.run_entry(source, self.filename, first_line)
-        except GradcliError as err:
-            self.failed = True
-            if self.on_error:
-                self.on_error(err, source)
-        except KeyboardInterrupt:
-            s.globals.clear()
-            s.globals.update(snapshot)   # the state as it was before this entry
-            raise
+        names = tuple(dict.fromkeys(names))
+        s.wrt = set(names)
+        s.options.wrt = names
+        for name in list(s.marked):
+            if name not in s.wrt:
+                del s.marked[name]
+        marked = []
+        for name in names:
+            value = s.globals.get(name)
+            if isinstance(value, Tensor) and value.grad_fn is None and value.data.dtype.kind == "f":
+                s.bind_top(name, value, False, None)
+                marked.append(name)
+        return marked
+
+    def gradients(self, value) -> dict:
+        """d value / d NAME for each --wrt NAME bound to a tensor so far (Jacobians for
+        non-scalar values, zeros where the value does not depend on NAME)."""
+        s = self.session
+        if not isinstance(value, Tensor) or value.data.dtype.kind == "b" or not s.marked:
+            return {}
+        import gradcli.autograd as ag
+        grads = {}
+        for name in s.options.wrt:
+            x = s.marked.get(name)
+            if x is not None:
+                scalar = value.data.size == 1 and value.data.ndim == 0
+                grads[name] = ag.grad(value, x) if scalar else ag.jacobian(value, x)
+        return grads
 
     # ----- results -----
     def _echo(self, value, span):
         if self.on_value is None:
             return
-        grads = {}
-        from .autograd.tensor import Tensor
-        if isinstance(value, Tensor) and value.data.dtype.kind != "b" and self.session.wrt:
-            for name in self.session.options.wrt:
-                if name in self.session.marked:
-                    import gradcli.autograd as ag
-                    x = self.session.marked[name]
-                    grads[name] = ag.jacobian(value, x) if value.data.ndim else ag.grad(value, x)
-        self.on_value(value, grads, self._input_text(span))
-
-    def _input_text(self, span):
-        if span is None:
-            return self._entry_source.strip()
-        lines = self.all_lines
         try:
-            if span.end_line is None or span.end_line == span.line:
-                line = lines[span.line - 1]
-                return line[span.column - 1:(span.end_column - 1) if span.end_column else None]
-            first = lines[span.line - 1][span.column - 1:]
-            middle = lines[span.line:span.end_line - 1]
-            last = lines[span.end_line - 1][:(span.end_column - 1) if span.end_column else None]
-            return "\n".join([first, *middle, last])
-        except IndexError:
-            return self._entry_source.strip()
+            grads = self.gradients(value)
+        except GradcliError as err:
+            raise err.at(span)
+        self.on_value(value, grads, self.input_text(span))
+
+    def input_text(self, span) -> str:
+        """The source text of `span` (an expression statement), from the whole input."""
+        if span is None or span.file != self.filename or not 1 <= span.line <= len(self.lines):
+            return self._entry.strip()
+        end_line = min(span.end_line or span.line, len(self.lines))
+        text = "\n".join(self.lines[span.line - 1:end_line])
+        start = span.column - 1
+        end = len(text) - len(self.lines[end_line - 1]) + (span.end_column - 1 if span.end_column
+                                                             else len(self.lines[end_line - 1]))
+        return _balanced(text, max(0, start), max(start, end)).strip()
+
+
+def _balanced(text: str, start: int, end: int) -> str:
+    """text[start:end], widened over brackets it leaves unmatched: the span of a parenthesized
+    expression may leave out its own parentheses (`(x + 1) * 2`)."""
+    while True:
+        depth, low = 0, 0
+        for c in text[start:end]:          # strings rarely hold brackets; good enough for a label
+            depth += (c in "([") - (c in ")]")
+            low = min(low, depth)
+        if low < 0 and start > 0 and text[:start].rstrip()[-1:] in ("(", "["):
+            start = len(text[:start].rstrip()) - 1
+        elif depth - low > 0 and text[end:].lstrip()[:1] in (")", "]"):
+            end = len(text) - len(text[end:].lstrip()) + 1
+        else:
+            return text[start:end]
 
 
 # ----- piped mode -----
 
+def one_line(text: str) -> str:
+    """A multi-line repr on one line (`tensor([[1., 2.], [3., 4.]])`), for `bc`-style output."""
+    if "\n" not in text:
+        return text
+    return " ".join(part.strip() for part in text.split("\n") if part.strip())
+
+
 def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
-    """stdin is not a terminal: run statements as they arrive, one result line per expression."""
+    """stdin is not a terminal: run statements as they arrive, one result line per expression
+    statement. Returns the exit status (1 if any statement failed)."""
+    from .lang.values import to_text
     from .render.diagnostics import format_error
     from .render.jsondoc import dumps, error_object, to_json_value
-    from .lang.values import to_text
     stdin = stdin or sys.stdin.buffer
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    as_json = opts.get("as_json")
+    as_json = bool(opts.get("as_json"))
+    color = not as_json and _stderr_color(stderr)
 
     def out_line(text):
         stdout.write(text + "\n")
         stdout.flush()
 
-    session = make_session(opts, out=None if as_json else out_line)
+    def on_print(text):
+        if as_json:
+            out_line(dumps({"ok": True, "input": console._entry.strip(), "printed": text}))
+        else:
+            out_line(text)
 
     def on_value(value, grads, text):
         if as_json:
-            doc = {"ok": True, "input": text, "value": _json_value(value, to_json_value)}
+            doc = {"ok": True, "input": text, "value": json_value(value, to_json_value)}
             if opts.get("wrt"):
                 doc["gradients"] = {k: to_json_value(g.data) for k, g in grads.items()}
             out_line(dumps(doc))
             return
-        line = to_text(value)
+        line = one_line(to_text(value))
         for k, g in grads.items():
-            line += f"\td/d{k} = {to_text(g)}"
+            line += f"\td/d{k} = {one_line(to_text(g))}"
         out_line(line)
 
     def on_error(err, source):
@@ -184,46 +375,77 @@ def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
             out_line(dumps({"ok": False, "input": source.strip(), "error": error_object(err)}))
         else:
             stdout.flush()
-            stderr.write(format_error(err, session.sources) + "\n")
+            stderr.write(format_error(err, session.sources, color=color) + "\n")
             stderr.flush()
 
-    console = Console(session, "<stdin>", on_value, on_error)
+    session = make_session(opts, out=on_print)
+    console = Console(session, "<stdin>", on_value, on_error, timeout=opts.get("timeout"))
+    session.graph_hook = graph_hook(console)
     try:
         apply_sets(session, opts.get("sets"))
     except GradcliError as err:
-        on_error(err, "")
-        return 1
+        console._error(err, "")
     while True:
         raw = stdin.readline()
         if not raw:
             break
-        line = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
-        console.push(line)
+        console.push(raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw)
     console.flush()
     return 1 if console.failed else 0
 
 
-def _json_value(value, to_json_value):
-    from .autograd.tensor import Tensor
+def json_value(value, to_json_value):
+    """A value in a JSON line: tensors as nested lists, bools/strings/None as themselves,
+    anything else (a function, a tuple …) as its text."""
     if isinstance(value, Tensor):
         return to_json_value(value.data)
     if isinstance(value, (bool, str)) or value is None:
         return value
+    if isinstance(value, (list, tuple)) and all(isinstance(v, Tensor) for v in value):
+        return [to_json_value(v.data) for v in value]
     from .lang.values import to_text
     return to_text(value)
 
 
+def graph_hook(console, show=None):
+    """The `graph(t)` built-in for a console's session, from `gradcli.insight.graph`: printed
+    through the session (or drawn by `show(renderable)`, the REPL's rich console)."""
+    def hook(t):
+        console.sync_sources()
+        try:
+            from .insight import graph as g
+        except ImportError:
+            console.session._print("graph(): the graph view is not available in this build")
+            return
+        if show is not None:
+            show(g.graph_renderable(t, console.session, title="graph"))
+        else:
+            g.graph_hook(console.session)(t)
+    return hook
+
+
+def _stderr_color(stream) -> bool:
+    import os
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+    return tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
 def main_interactive(opts, interactive: bool) -> int:
     """`gradcli` with no command: the REPL on a terminal, piped mode otherwise."""
-    if not interactive:
+    if not interactive or opts.get("as_json"):
         try:
             return run_piped(opts)
         except KeyboardInterrupt:
             from .render.diagnostics import format_interrupt
+            sys.stdout.flush()
             print(format_interrupt(), file=sys.stderr)
             return 130
     from .repl_ui import run_repl
     return run_repl(opts)
 
 
-__all__ = ["Console", "run_piped", "main_interactive", "os"]
+__all__ = ["Console", "Shape", "Snapshot", "ready", "run_piped", "main_interactive", "one_line",
+           "graph_hook"]

@@ -148,10 +148,23 @@ def _snippet(out: Text, span: Span, lines: _LineCache, width: int) -> None:
     blank = " " * (width + 2) + "|"
     out.append("\n" + blank, _GUTTER)
     out.append("\n" + f" {span.line:>{width}} | ", _GUTTER)
-    out.append(display)
+    out.append_text(_highlighted(display))
     out.append("\n" + blank, _GUTTER)
     out.append(" " + " " * caret_at)
     out.append("^" + "~" * (caret_len - 1), _CARET)
+
+
+def _highlighted(line: str) -> Text:
+    """The source line coloured by G's pygments lexer (colours only: `.plain` is the line)."""
+    try:
+        from rich.syntax import Syntax
+
+        from ..lang.lexer import GLexer
+        text = Syntax("", GLexer(), theme="ansi_dark", background_color="default").highlight(line)
+    except ImportError:     # colour is a nicety: never let it cost the diagnostic
+        return Text(line)
+    text.rstrip()
+    return text if text.plain == line else Text(line)
 
 
 def _window(source: str, start: int, end: int) -> tuple[str, int, int]:

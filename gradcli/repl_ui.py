@@ -1,0 +1,419 @@
+"""The interactive REPL: prompt_toolkit on a terminal, a plain `input()` loop on a dumb one.
+
+The engine is `repl.Console`; this module reads entries, runs `:commands` and renders results
+with rich. prompt_toolkit edits a whole entry at once (as ptpython does): Enter runs it when
+`repl.ready` says it is complete and otherwise opens a `... ` line, indented after a `:`; a block
+is closed by an empty line. History lives in $XDG_STATE_HOME/gradcli/history.
+"""
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+
+from . import __version__
+from .autograd.tensor import Tensor
+from .errors import GradcliError
+from .lang.values import Number, to_text
+from .repl import Console, graph_hook, ready
+from .repl_edit import kind as _kind
+from .runner import apply_sets, make_session
+
+PS1, PS2 = ">>> ", "... "
+
+COMMANDS = {
+    ":help": ("", "this help"),
+    ":vars": ("", "a table of the tensors bound: shape, requires_grad, grad_fn, grad"),
+    ":graph": ("NAME", "the graph that produced NAME, as a tree"),
+    ":wrt": ("NAME…", "also show d value / d NAME after each expression (--clear: stop)"),
+    ":reset": ("", "forget every variable (a fresh session)"),
+    ":load": ("FILE", "run a script into this session"),
+    ":quit": ("", "leave (or Ctrl-D)"),
+}
+_ALIASES = {":q": ":quit", ":exit": ":quit", ":h": ":help", ":?": ":help"}
+
+CHEAT_SHEET = """\
+x = ones(2, 2, requires_grad=True)   # a leaf that records a graph
+y = (x + 2) ** 2; out = y.mean()
+out.backward(); x.grad                # accumulates into .grad
+grad(x.sum() ** 2, x)                 # d/dx without touching .grad
+with no_grad(): x -= 0.1 * x.grad     # an SGD step, in place
+def f(a, b=1):
+    return sin(a) * b
+jacobian(f, tensor([1., 2.]))         # also hessian, grad(f)
+if x.sum() > 0: print("positive")     # also elif/else, while, for
+"""
+
+
+
+def cheat_sheet(width: int) -> str:
+    """The examples; in a narrow terminal each comment goes on its own line, above its code."""
+    lines = CHEAT_SHEET.rstrip().split("\n")
+    if max(len(line) for line in lines) <= width:
+        return "\n".join(lines)
+    out = []
+    for line in lines:
+        code, sep, comment = line.partition("   #")
+        if sep:
+            out.append("#" + comment)
+        out.append(code.rstrip())
+    return "\n".join(out)
+
+
+CHEAT_NOTES = [
+    ("operators", "+ - * / @ % ** (also ^) · < <= > >= == != · and or not · a if c else b"),
+    ("tensors", "t.grad t.grad_fn t.requires_grad t.shape t.T t.item() t.detach() t.sum(axis=0)"),
+    ("creation", "tensor ones zeros full eye arange linspace rand randn seed"),
+    ("functions", "exp log sin cos tanh sigmoid relu sum mean max norm softmax reshape stack cat"),
+    ("autograd", "backward grad jacobian hessian no_grad zero_grad detach graph"),
+]
+
+
+# The input's colours: the terminal's own ANSI palette, readable on dark and light backgrounds.
+STYLE = {
+    "prompt": "ansigreen bold", "continuation": "ansigreen",
+    "pygments.keyword": "ansimagenta", "pygments.operator.word": "ansimagenta",
+    "pygments.name.builtin": "ansiblue", "pygments.name.function": "ansiblue bold",
+    "pygments.literal.number": "ansicyan", "pygments.literal.string": "ansigreen",
+    "pygments.comment": "ansibrightblack italic", "pygments.generic.prompt": "ansiyellow bold",
+}
+
+
+# ----- the REPL: commands and rendering, whatever reads the input -----
+
+class Repl:
+    def __init__(self, opts, color: bool):
+        from rich.console import Console as RichConsole
+        self.opts = opts
+        self.color = color
+        kw = dict(highlight=False, emoji=False, markup=False)
+        if not color:
+            kw.update(color_system=None, no_color=True)
+        self.out = RichConsole(file=sys.stdout, **kw)
+        self.err = RichConsole(file=sys.stderr, **kw)
+        self.wrt = tuple(opts.get("wrt") or ())
+        self.fixed_width = self.out.is_dumb_terminal or not self.out.is_terminal
+        self.console: Console | None = None
+        self.reset()
+
+    # ----- the session -----
+    def reset(self):
+        session = make_session(self.opts, out=self.print_line)
+        self.console = Console(session, "<repl>", self.show_value, self.show_error,
+                               timeout=self.opts.get("timeout"))
+        session.graph_hook = graph_hook(self.console, show=self.out.print)
+        try:
+            apply_sets(session, self.opts.get("sets"))
+        except GradcliError as err:
+            self.show_error(err, "")
+        self.console.set_wrt(self.wrt)
+
+    @property
+    def session(self):
+        return self.console.session
+
+    def handle(self, text: str) -> bool:
+        """Run one entry (code or a :command). Returns False to leave the REPL."""
+        stripped = text.strip()
+        if not stripped:
+            return True
+        if self.fixed_width:            # rich assumes 80 columns on a dumb terminal; ask
+            import shutil
+            self.out.width = self.err.width = max(20, shutil.get_terminal_size().columns)
+        try:
+            if stripped.startswith(":"):
+                return self.command(stripped)
+            self.console.run_text(text)
+        except KeyboardInterrupt:
+            self.out.file.flush()
+            self.err.file.write("\n")
+            self.warn("KeyboardInterrupt: the session is as it was before this input")
+        except Exception as exc:  # noqa: BLE001 — a bug of ours (in a :command) keeps the session
+            if os.environ.get("GRADCLI_DEBUG"):
+                raise
+            self.warn(f"internal error: {type(exc).__name__}: {exc} "
+                      "(a bug in gradcli; GRADCLI_DEBUG=1 shows where)")
+        return True
+
+    # ----- commands -----
+    def command(self, line: str) -> bool:
+        name, _, arg = line.partition(" ")
+        name = _ALIASES.get(name, name)
+        arg = arg.strip()
+        if name == ":quit":
+            return False
+        handler = getattr(self, "cmd_" + name[1:], None) if name in COMMANDS else None
+        if handler is None:
+            from .render.diagnostics import did_you_mean
+            close = did_you_mean(name, list(COMMANDS))
+            self.warn(f"unknown command {name}" + (f"; did you mean {close}?" if close else "")
+                      + " (:help lists the commands)")
+            return True
+        handler(arg)
+        return True
+
+    def cmd_help(self, arg):
+        from rich.syntax import Syntax
+        from rich.table import Table
+        from rich.text import Text
+
+        from .lang.lexer import GLexer
+        self.out.print(Text(f"gradcli {__version__} — PyTorch-style autograd, one statement at a time.",
+                            style="bold"))
+        self.out.print(Text("Type G code (Python-like); an expression shows its value. A line "
+                            "ending in ':' opens a block; an empty line closes it.", style="dim"))
+        table = Table(show_header=False, box=None, padding=(0, 1), pad_edge=False)
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column()
+        for cmd, (args, what) in COMMANDS.items():
+            table.add_row(f"{cmd} {args}".rstrip(), what)
+        table.add_row("Tab", "complete names, attributes (x.gr → x.grad), commands")
+        table.add_row("Ctrl-C", "stop a running statement, or clear the line")
+        self.out.print(table)
+        self.out.print(Text("\nThe language in a nutshell:", style="bold"))
+        self.out.print(Syntax(cheat_sheet(self.out.width), GLexer(), theme="ansi_dark",
+                              background_color="default", word_wrap=True))
+        notes = Table(show_header=False, box=None, padding=(0, 1), pad_edge=False)
+        notes.add_column(style="bold cyan", no_wrap=True)
+        notes.add_column()
+        for k, v in CHEAT_NOTES:
+            notes.add_row(k, v)
+        self.out.print(notes)
+        self.out.print(Text("Full reference: LANGUAGE.md; the REPL: docs/repl.md", style="dim"))
+
+    def cmd_vars(self, arg):
+        from rich.table import Table
+        from rich.text import Text
+
+        from .render.tensors import summarize
+        tensors = self.session.variables()
+        others = {k: v for k, v in self.session.globals.items() if k not in tensors}
+        if not tensors and not others:
+            self.say("no variables yet")
+            return
+        rows = [(name, str(tuple(t.data.shape)), "True" if t.requires_grad else "False",
+                 t.grad_fn.op.node_name if t.grad_fn is not None else "—", summarize(t.data),
+                 "None" if t.grad is None else summarize(t.grad.data))
+                for name, t in tensors.items()]
+        if rows and self.out.width >= 72:
+            table = Table(box=_box(), header_style="bold")
+            for col in ("name", "shape", "requires_grad", "grad_fn", "value", "grad"):
+                table.add_column(col, overflow="fold")
+            for name, *rest in rows:
+                table.add_row(Text(name, style="bold green"), *rest)
+            self.out.print(table)
+        elif rows:                                  # a narrow terminal: one block per variable
+            table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
+            table.add_column(no_wrap=True)
+            table.add_column(overflow="fold")
+            for name, shape, req, fn_name, value, grad in rows:
+                table.add_row(Text(name, style="bold green"),
+                              f"shape {shape}, requires_grad={req}")
+                table.add_row("  grad_fn", fn_name)
+                table.add_row("  value", value)
+                table.add_row("  grad", grad)
+            self.out.print(table)
+        if others:
+            self.say("also: " + ", ".join(f"{k} ({_kind(v)})" for k, v in others.items()))
+
+    def cmd_graph(self, arg):
+        if not arg:
+            self.warn("usage: :graph NAME")
+            return
+        try:
+            from .insight import graph as g
+        except ImportError:
+            self.warn("the graph view (gradcli.insight.graph) is not available in this build")
+            return
+        self.console.sync_sources()
+        try:
+            self.out.print(g.repl_graph(self.session, arg))
+        except GradcliError as err:
+            self.show_error(err, "")
+
+    def cmd_wrt(self, arg):
+        names = arg.replace(",", " ").split()
+        if not names:
+            self.say("wrt: " + (", ".join(self.wrt) if self.wrt else "(none)")
+                     + " — :wrt NAME… sets it, :wrt --clear stops")
+            return
+        if names == ["--clear"]:
+            names = []
+        bad = [n for n in names if not n.isidentifier() or n.startswith("__")]
+        if bad:
+            self.warn(f"'{bad[0]}' is not a variable name")
+            return
+        self.wrt = tuple(dict.fromkeys(names))
+        marked = self.console.set_wrt(self.wrt)
+        if not self.wrt:
+            self.say("wrt: (none)")
+            return
+        later = [n for n in self.wrt if n not in marked]
+        msg = "wrt: " + ", ".join(self.wrt)
+        if marked:
+            msg += f" — marked now: {', '.join(marked)}"
+        if later:
+            msg += f" — marked when bound: {', '.join(later)}"
+        self.say(msg)
+
+    def cmd_reset(self, arg):
+        self.reset()
+        self.say("session reset: no variables" + (f" (wrt: {', '.join(self.wrt)})" if self.wrt else ""))
+
+    def cmd_load(self, arg):
+        if not arg:
+            self.warn("usage: :load FILE")
+            return
+        try:
+            parts = shlex.split(arg)
+        except ValueError:
+            parts = [arg]
+        path = os.path.expanduser(parts[0] if len(parts) == 1 else arg)
+        try:
+            with open(path, "rb") as fh:
+                source = fh.read().decode("utf-8", errors="replace")
+        except OSError as exc:
+            self.warn(f"cannot read {path}: {exc.strerror or exc}")
+            return
+        before = set(self.session.globals)
+        if self.console.run_file(source, path):
+            new = [k for k in self.session.globals if k not in before]
+            self.say(f"loaded {path}" + (f": {', '.join(new[:12])}{' …' if len(new) > 12 else ''}"
+                                         if new else ""))
+
+    # ----- rendering -----
+    def print_line(self, text: str):
+        """What the script prints (print())."""
+        self.out.file.write(text + "\n")
+        self.out.file.flush()
+
+    def show_value(self, value, grads, text):
+        from rich.highlighter import ReprHighlighter
+        from rich.text import Text
+        width = self.out.width
+        self.out.print(ReprHighlighter()(Text(value_text(value, width))), soft_wrap=True)
+        if grads:
+            from rich.table import Table
+            table = Table(box=_box(), show_header=True, header_style="bold")
+            table.add_column("wrt", style="bold cyan", no_wrap=True)
+            table.add_column("gradient", overflow="fold")
+            names = max(len(n) for n in grads) + 3
+            inner = max(20, width - names - 7)          # 3 borders and 2 × 2 of padding
+            for name, g in grads.items():
+                table.add_row(f"d/d{name}", ReprHighlighter()(Text(value_text(g, inner))))
+            self.out.print(table)
+
+    def show_error(self, err, source):
+        from .render.diagnostics import rich_error
+        self.out.file.flush()
+        self.err.print(rich_error(err, self.session.sources), soft_wrap=True)
+
+    def say(self, text):
+        from rich.text import Text
+        self.out.print(Text(text, style="dim"))
+
+    def warn(self, text):
+        from rich.text import Text
+        self.err.print(Text(text, style="yellow"))
+
+
+def _box():
+    from rich import box
+    return box.ROUNDED
+
+
+def value_text(value, width: int) -> str:
+    """`to_text`, with tensors wrapped to the terminal's width (PyTorch's linewidth, at most 80)."""
+    if isinstance(value, Tensor) and type(value) is not Number:
+        from .render.tensors import format_tensor
+        return format_tensor(value.data, requires_grad=value.requires_grad and value.grad_fn is None,
+                             grad_fn_name=value.grad_fn.op.node_name if value.grad_fn else None,
+                             linewidth=max(20, min(80, width)))
+    return to_text(value)
+
+
+# ----- the loops -----
+
+def _banner(repl) -> str:
+    text = f"gradcli {__version__} — :help for help, Ctrl-D to quit"
+    if repl.wrt:
+        text += f" — wrt {', '.join(repl.wrt)}"
+    return text
+
+
+def _prompt_loop(repl) -> int:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.lexers import PygmentsLexer
+    from prompt_toolkit.styles import Style
+
+    from .lang.lexer import GLexer
+    from .repl_edit import key_bindings, make_completer, make_history
+
+    def continuation(width, line_number, is_soft_wrap):
+        return "" if is_soft_wrap else [("class:continuation", PS2.rjust(width))]
+
+    prompt = PromptSession(
+        [("class:prompt", PS1)], multiline=True, prompt_continuation=continuation,
+        lexer=PygmentsLexer(GLexer), completer=make_completer(repl, COMMANDS, _ALIASES),
+        complete_while_typing=False, history=make_history(), key_bindings=key_bindings(),
+        reserve_space_for_menu=6,
+        style=Style.from_dict(STYLE), include_default_pygments_style=False,
+        tempfile_suffix=".g", enable_open_in_editor=True)
+    repl.say(_banner(repl))
+    while True:
+        try:
+            text = prompt.prompt()
+        except KeyboardInterrupt:
+            continue                        # Ctrl-C at the prompt: a fresh line
+        except EOFError:
+            return 0
+        try:
+            if not repl.handle(text):
+                return 0
+        except KeyboardInterrupt:           # between the prompt and the run: nothing ran
+            continue
+
+
+def _plain_loop(repl) -> int:
+    """A dumb terminal (TERM=dumb, an editor's shell): `input()` with the same prompts."""
+    repl.say(_banner(repl))
+    buffer: list[str] = []
+    while True:
+        try:
+            line = input(PS2 if buffer else PS1)
+        except KeyboardInterrupt:
+            sys.stdout.write("\n")
+            buffer = []
+            continue
+        except EOFError:
+            sys.stdout.write("\n")
+            if buffer:
+                repl.handle("\n".join(buffer))
+            return 0
+        if not buffer and line.strip().startswith(":"):
+            if not repl.handle(line):
+                return 0
+            continue
+        buffer.append(line)
+        text = "\n".join(buffer)
+        if len(buffer) == 1 and not line.strip():
+            buffer = []
+            continue
+        if ready(text):
+            buffer = []
+            repl.handle(text)
+
+
+def _dumb() -> bool:
+    return os.environ.get("TERM") in ("dumb", "unknown") or not sys.stdout.isatty()
+
+
+def run_repl(opts) -> int:
+    """The REPL on a terminal; returns the exit status (0 when left with Ctrl-D or :quit)."""
+    from .render.console import use_color
+    dumb = _dumb()
+    repl = Repl(opts, color=not dumb and use_color(sys.stdout))
+    return _plain_loop(repl) if dumb else _prompt_loop(repl)
+
+
+__all__ = ["run_repl", "Repl", "value_text", "COMMANDS", "CHEAT_SHEET"]
