@@ -228,6 +228,7 @@ for fn, gen, smooth in [("exp", U, True), ("log", P, True), ("log1p", lambda *s:
 case("softplus_threshold", "lambda x: T.softplus(x)", [25.0, -25.0, 19.5, 21.0])
 case("sigmoid_saturated", "lambda x: T.sigmoid(x)", [-40.0, 40.0, 0.0], second=True)
 case("neg", "lambda x: -x", U(2, 3))
+case("clone", "lambda x: x.clone() * 2", U(2, 3), second=True)
 
 # arithmetic with broadcasting
 PAIRS = [("same", (2, 3), (2, 3)), ("col_row", (3, 1), (4,)), ("scalar_matrix", (), (2, 3)),

@@ -319,6 +319,7 @@ CASES: dict[str, Callable] = {
                                        [_pos(rng, (2, 3))], "pow(t, constant tensor)"))),
     "mod": _mod_cases,
     "neg": unary(lambda x: -x, U),
+    "clone": unary(ag.clone, U),
     "maximum": binary(ag.maximum, U, valid=lambda a, b: np.all(np.abs(a - b) > 0.05)),
     "minimum": binary(ag.minimum, U, valid=lambda a, b: np.all(np.abs(a - b) > 0.05)),
     "where": _where_cases,

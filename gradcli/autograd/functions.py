@@ -144,6 +144,7 @@ def mod(a, b):
 
 
 neg = unary_fn(_ops.NEG)
+clone = unary_fn(_ops.CLONE)
 
 
 def maximum(a, b):
@@ -229,10 +230,18 @@ _amin = _reduction(_ops.MIN1, _ops.AMIN, "min")
 
 
 def _extreme(f, f_axes, name, elementwise):
-    def g(x, axis=None, keepdims=False):
-        if axis is not None and not isinstance(axis, (list, tuple)):
-            a = as_tensor(axis)
-            if a.data.size != 1 or float(a.data.reshape(())) != int(a.data.reshape(())):
+    def g(x, *b, axis=None, keepdims=False):
+        if b:
+            # max(t, 1) is a reduction over axis 1 (PyTorch's max(dim)); max(a, b) of two tensors
+            # is not: that is maximum(a, b).
+            if len(b) > 2 or axis is not None:
+                raise GTypeError(f"{name}() takes a tensor, an axis and keepdims")
+            axis, keepdims = b[0], (b[1] if len(b) > 1 else keepdims)
+            a = axis if isinstance(axis, Tensor) else None
+            if a is None and isinstance(axis, (int, float)) and not isinstance(axis, bool):
+                a = as_tensor(axis)
+            if a is None or a.data.size != 1 or a.data.dtype is not F64 or \
+                    float(a.data.reshape(())) != int(a.data.reshape(())):
                 raise GTypeError(f"{name}(a, b) takes an axis as b; for the elementwise "
                                  f"{name} of two tensors use {elementwise}(a, b)")
         several = isinstance(axis, (list, tuple)) or (axis is None and keepdims)
@@ -378,6 +387,8 @@ def _nary(kind, n):
 
 def _tensor_list(values, name):
     if isinstance(values, Tensor):
+        if values.data.ndim and not len(values):
+            raise GValueError(f"{name}() of an empty list")
         return [Tensor_row(values, i) for i in range(len(values))] if values.data.ndim else [values]
     if not isinstance(values, (list, tuple)):
         raise GTypeError(f"{name} takes a list of tensors, not {type_name(values)}")
@@ -658,7 +669,7 @@ def _attach():
                  "abs sign floor ceil round clamp sum mean prod var std logsumexp norm softmax "
                  "log_softmax any all reshape transpose flatten squeeze unsqueeze matmul dot outer "
                  "trace inv det maximum minimum isnan isinf permute pow eq ne lt le gt ge max min "
-                 "broadcast_to").split():
+                 "broadcast_to clone").split():
         setattr(Tensor, name, globals()[name])
     Tensor.view = reshape
     Tensor.mm = matmul

@@ -124,6 +124,13 @@ def _matmul_vjp_b(F, g, y, p, a, b):
     return F.matmul(F.mT(a), g)
 
 
+def _pow_vjp_a(F, g, y, p, a, b):
+    """grad · (b · a^(b-1)), and 0 where b == 0 (d/dx x**0 = 0, PyTorch's mask)."""
+    if not np.any((b.data if isinstance(b, Tensor) else b) == 0):
+        return g * (b * a ** (b - 1))          # PyTorch's order of operations, and node names
+    return F.where(b == 0, 0.0, g * (b * a ** (b - 1)))
+
+
 def _norm_forward(p, x):
     order, axes, keepdims = p
     a = np.abs(x)
@@ -310,7 +317,7 @@ DIV = defop("div", "DivBackward0", lambda p, a, b: a / b,
             formula=("∂/∂a = grad / b", "∂/∂b = -grad · a / b²"), broadcast=True, fast=operator.truediv)
 POW = defop("pow", "PowBackward0", lambda p, a, b: a ** b,
             # d/dx x**0 = 0 (PyTorch masks exponent == 0); d/db at a == 0 is 0 for b >= 0
-            lambda F, g, y, p, a, b: F.where(b == 0, 0.0, g * b * a ** (b - 1)),
+            _pow_vjp_a,
             lambda F, g, y, p, a, b: F.where((a == 0) & (b >= 0), 0.0, g * a ** b * F.log(a)),
             formula=("∂/∂a = grad · b · a^(b-1)", "∂/∂b = grad · a^b · log(a)"), broadcast=True, fast=operator.pow)
 POW1 = POW.renamed("PowBackward1")   # tensor ** tensor
@@ -319,15 +326,17 @@ MOD = defop("mod", "RemainderBackward0", lambda p, a, b: np.mod(a, b),
             lambda F, g, y, p, a, b: g, lambda F, g, y, p, a, b: -g * F.floor(a / b),
             formula=("∂/∂a = grad", "∂/∂b = -grad · floor(a / b)"), broadcast=True, fast=np.mod)
 MOD1 = MOD.renamed("RemainderBackward1")   # tensor % tensor
+CLONE = defop("clone", "CloneBackward0", lambda p, x: x,   # values never change: no copy needed
+              lambda F, g, y, p, x: g, formula="∂/∂x = grad")
 NEG = defop("neg", "NegBackward0", lambda p, x: -x, lambda F, g, y, p, x: -g, formula="∂/∂x = -grad", fast=operator.neg)
 MAXIMUM = defop("maximum", "MaximumBackward0", lambda p, a, b: np.maximum(a, b),
-                lambda F, g, y, p, a, b: g * ((a > b) + 0.5 * (a == b)),
-                lambda F, g, y, p, a, b: g * ((b > a) + 0.5 * (a == b)),
+                lambda F, g, y, p, a, b: F.where(a > b, g, F.where(a == b, 0.5 * g, 0.0)),
+                lambda F, g, y, p, a, b: F.where(b > a, g, F.where(a == b, 0.5 * g, 0.0)),
                 formula=("∂/∂a = grad · [a > b] (½ at a tie)", "∂/∂b = grad · [b > a] (½ at a tie)"),
                 broadcast=True, fast=np.maximum)
 MINIMUM = defop("minimum", "MinimumBackward0", lambda p, a, b: np.minimum(a, b),
-                lambda F, g, y, p, a, b: g * ((a < b) + 0.5 * (a == b)),
-                lambda F, g, y, p, a, b: g * ((b < a) + 0.5 * (a == b)),
+                lambda F, g, y, p, a, b: F.where(a < b, g, F.where(a == b, 0.5 * g, 0.0)),
+                lambda F, g, y, p, a, b: F.where(b < a, g, F.where(a == b, 0.5 * g, 0.0)),
                 formula=("∂/∂a = grad · [a < b] (½ at a tie)", "∂/∂b = grad · [b < a] (½ at a tie)"),
                 broadcast=True, fast=np.minimum)
 WHERE = defop("where", "WhereBackward0", lambda p, c, a, b: np.where(c, a, b),
@@ -367,7 +376,7 @@ TANH = defop("tanh", "TanhBackward0", lambda p, x: np.tanh(x), lambda F, g, y, p
 SIGMOID = defop("sigmoid", "SigmoidBackward0", lambda p, x: _sigmoid(x),
                 lambda F, g, y, p, x: g * y * (1.0 - y),
                 formula="∂/∂x = grad · σ(x) · (1 - σ(x))", save_out=True)
-RELU = defop("relu", "ReluBackward0", lambda p, x: np.maximum(x, 0.0), lambda F, g, y, p, x: g * (x > 0),
+RELU = defop("relu", "ReluBackward0", lambda p, x: np.maximum(x, 0.0), lambda F, g, y, p, x: F.where(x > 0, g, 0.0),
              formula="∂/∂x = grad · [x > 0]   (0 at x = 0)")
 SOFTPLUS = defop("softplus", "SoftplusBackward0", _softplus_forward,
                  lambda F, g, y, p, x: F.where(x > 20.0, g, g * F.sigmoid(x)),
@@ -381,8 +390,8 @@ CEIL = defop("ceil", "CeilBackward0", lambda p, x: np.ceil(x), _zero, formula="�
 ROUND = defop("round", "RoundBackward0", lambda p, x: np.round(x), _zero, formula="∂/∂x = 0", fast=np.round)
 CLAMP = defop("clamp", "ClampBackward1",
               lambda p, x: np.clip(x, -np.inf if p[0] is None else p[0], np.inf if p[1] is None else p[1]),
-              lambda F, g, y, p, x: g * (((x >= p[0]) if p[0] is not None else True)
-                                         & ((x <= p[1]) if p[1] is not None else True)),
+              lambda F, g, y, p, x: F.where(((x >= p[0]) if p[0] is not None else True)
+                                            & ((x <= p[1]) if p[1] is not None else True), g, 0.0),
               formula="∂/∂x = grad where min ≤ x ≤ max (bounds included), else 0")
 
 # ----- reductions: p = (axes or None, keepdims) -----

@@ -403,6 +403,9 @@ class no_grad:
 
     _enabled = False
 
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
     def __enter__(self):
         self.prev = mode.enabled
         mode.enabled = self._enabled

@@ -100,6 +100,10 @@ def _is_kink(a, left, right, fmax, h):
     tol = tolerance(max(abs(left), abs(right)), fmax, h)
     if abs(left - right) <= 100 * tol:
         return False
+    # A kink bends the function; a jump breaks it. Across a jump a one-sided difference is
+    # (jump)/h, so the function moves by far more over h than any slope explains: not a kink.
+    if abs(left - right) * h > 1e-3 * (1.0 + fmax):
+        return False
     return min(left, right) - tol <= a <= max(left, right) + tol
 
 

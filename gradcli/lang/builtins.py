@@ -109,10 +109,21 @@ def _grad(y, xs=None, grad_outputs=None, create_graph=False, retain_graph=None):
     if not isinstance(y, Tensor):
         raise GTypeError(f"grad: y must be a tensor, not {type_name(y)}")
     if isinstance(xs, (list, tuple)):
-        return list(ag.grad(y, _tensor_list(xs, "grad"), grad_outputs, bool(create_graph)))
+        return list(ag.grad(y, _inputs(xs, "grad"), grad_outputs, bool(create_graph)))
     if not isinstance(xs, Tensor):
         raise GTypeError(f"grad: x must be a tensor or a list of tensors, not {type_name(xs)}")
-    return ag.grad(y, xs, grad_outputs, bool(create_graph))
+    return ag.grad(y, _inputs(xs, "grad")[0], grad_outputs, bool(create_graph))
+
+
+def _inputs(xs, name):
+    """The tensors to differentiate with respect to; each must require grad (as in PyTorch),
+    else the answer would be a silent zero."""
+    xs = _tensor_list(xs, name)
+    for x in xs:
+        if not x.requires_grad:
+            raise GradError(f"{name}: an input does not require grad, so nothing was recorded for it; "
+                            "mark it with requires_grad=True (or --wrt NAME)")
+    return xs
 
 
 def _torch_grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -125,7 +136,7 @@ def _torch_grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_gr
     if isinstance(grad_outputs, (list, tuple)) and len(grad_outputs) == 1 and \
             isinstance(grad_outputs[0], Tensor):
         grad_outputs = grad_outputs[0]
-    xs = _tensor_list(inputs, "torch.autograd.grad")
+    xs = _inputs(inputs, "torch.autograd.grad")
     return tuple(ag.grad(outputs, xs, grad_outputs, bool(create_graph)))
 
 
@@ -144,10 +155,25 @@ def _zero_grad(*ts):
 
 
 def _jacobian(f_or_y, x, create_graph=False):
+    if isinstance(f_or_y, Tensor) and isinstance(x, (list, tuple)):
+        # §4: a list of inputs is taken as it is (w.r.t. those tensors), one Jacobian each
+        return [ag.jacobian(f_or_y, xi, bool(create_graph)) for xi in _inputs(x, "jacobian")]
+    if isinstance(f_or_y, Tensor):
+        x = _inputs(as_tensor(x), "jacobian")[0]
     return ag.jacobian(f_or_y, as_tensor(x), bool(create_graph))
 
 
 def _hessian(f_or_y, x, create_graph=False):
+    if isinstance(f_or_y, Tensor) and isinstance(x, (list, tuple)):
+        # §4: a list of inputs is taken as it is; the blocks d²y/dxi dxj, as a list of lists
+        xs = _inputs(x, "hessian")
+        if f_or_y.data.size != 1:
+            raise GradError(f"hessian needs a scalar output, got shape {f_or_y.data.shape}")
+        with ag.enable_grad():
+            gs = ag.grad(fn.reshape(f_or_y, ()), xs, None, True)
+        return [[ag.jacobian(g, xj, bool(create_graph)) for xj in xs] for g in gs]
+    if isinstance(f_or_y, Tensor):
+        x = _inputs(as_tensor(x), "hessian")[0]
     return ag.hessian(f_or_y, as_tensor(x), bool(create_graph))
 
 
@@ -178,7 +204,7 @@ def _creation(f):
 
 
 def _clone(t):
-    return fn.add(t, 0.0) if t.requires_grad else const(t.data)
+    return fn.clone(t) if t.requires_grad else const(t.data)
 
 
 def _tolist(t):

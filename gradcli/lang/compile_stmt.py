@@ -144,6 +144,10 @@ class StmtCompiler:
                 value(f)
             return ex_local
         session, span = self.session, node.span
+        if isinstance(node.value, A.ListExpr):      # a list literal as the output: a tensor (§4)
+            from .compiler import bind_value
+            literal = value
+            value = lambda f: bind_value(literal(f))  # noqa: E731
 
         def ex(f):
             session.expression_value(value(f), span)
@@ -153,13 +157,13 @@ class StmtCompiler:
     def s_If(self, node):
         from .compiler import truth
         test, body, orelse, span = self.expr(node.test), self.block(node.body), self.block(node.orelse), node.span
-        flow = self.session.flow
+        flow, test_span = self.session.flow, node.test.span
 
         def ex(f):
             try:
                 t = truth(test(f))
             except GradcliError as e:
-                raise e.at(span)
+                raise e.at(test_span)
             if flow is not None:
                 flow.branch(span, t)
             return body(f) if t else orelse(f)
@@ -168,7 +172,7 @@ class StmtCompiler:
     def s_While(self, node):
         from .compiler import BREAK, CONTINUE, truth
         test, body, span = self.expr(node.test), self.block(node.body), node.span
-        flow = self.session.flow
+        flow, test_span = self.session.flow, node.test.span
 
         def ex(f):
             n = 0
@@ -178,7 +182,7 @@ class StmtCompiler:
                         if not truth(test(f)):
                             break
                     except GradcliError as e:
-                        raise e.at(span)
+                        raise e.at(test_span)
                     n += 1
                     r = body(f)
                     if r is not None:
@@ -256,7 +260,7 @@ class StmtCompiler:
 
         def ex(f):
             ds = tuple(d(f) if d is not None else UNBOUND for d in defaults)
-            bind(f, UserFunction(name, params, ds, len(slots) + 1, body, session, span))
+            bind(f, UserFunction(name, params, ds, len(slots) + 1, body, session, span, f))
         return ex
 
     def s_With(self, node):

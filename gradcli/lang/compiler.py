@@ -80,6 +80,8 @@ def binop(op, l, r):
     tl, tr = type(l), type(r)
     if tl is _Number and tr is _Number:
         return number_binop(op, l, r, _BINOPS[op](l, r).data)
+    if op == "-" and tl is _Number and isinstance(r, Tensor):
+        return r.__rsub__(l)              # `1 - x`: PyTorch's RsubBackward1
     if tl is str or tr is str:
         if op == "+" and tl is str and tr is str:
             return l + r

@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass, field
 
 from .. import autograd as ag
+from .. import limits
 from ..autograd import functions as fn
 from ..autograd.tensor import Tensor, const, mode
 from ..errors import GNameError, GradcliError, GradError, LimitError, Span
@@ -108,6 +109,7 @@ class Session:
         hooks.print = self._print
         hooks.graph = self._graph
         mode.enabled = True
+        limits.running = True           # the memory watchdog may stop this code, and only it
         try:
             code()
         except RecursionError:
@@ -116,6 +118,7 @@ class Session:
         except MemoryError:
             raise memory_limit_error(self.options.max_memory) from None
         finally:
+            limits.running = False
             mode.enabled = True
             mode.site = None
             self.depth = 0
@@ -198,6 +201,11 @@ class Session:
         for name in self.options.wrt:
             x = self.marked.get(name)
             if x is None:
+                value = self.globals.get(name)
+                if isinstance(value, Tensor) and value.grad_fn is not None:
+                    raise GradError(f"--wrt {name}: '{name}' is only ever computed from other "
+                                    f"tensors (it has a grad_fn); --wrt marks inputs, tensors "
+                                    f"without a grad_fn — differentiate w.r.t. those")
                 raise GNameError(f"--wrt {name}: the run never bound '{name}' to a tensor")
             if output is None:
                 raise GradError("there is no output to differentiate: end the script with an "
