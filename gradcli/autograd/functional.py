@@ -16,15 +16,19 @@ def _fresh(x):
     return t
 
 
-def jacobian(f_or_y, x, create_graph=False):
-    """d y / d x of shape y.shape + x.shape; `f_or_y` is a tensor y or a function of x."""
-    x = as_tensor(x)
+def _output(f_or_y, x, create_graph):
+    """(the input to differentiate at, the output): y itself, or f evaluated at a fresh leaf."""
     if callable(f_or_y) and not isinstance(f_or_y, Tensor):
         xin = x if create_graph and x.requires_grad else _fresh(x)
         with enable_grad():
-            y = as_tensor(f_or_y(xin))
-    else:
-        xin, y = x, as_tensor(f_or_y)
+            return xin, as_tensor(f_or_y(xin))
+    return x, as_tensor(f_or_y)
+
+
+def jacobian(f_or_y, x, create_graph=False):
+    """d y / d x of shape y.shape + x.shape; `f_or_y` is a tensor y or a function of x."""
+    x = as_tensor(x)
+    xin, y = _output(f_or_y, x, create_graph)
     n = y.data.size
     if y.data.ndim == 0:
         return grad(y, xin, create_graph=create_graph)
@@ -40,12 +44,7 @@ def jacobian(f_or_y, x, create_graph=False):
 def hessian(f_or_y, x, create_graph=False):
     """Second derivatives d²y / dx² of a scalar y (a tensor or a function of x)."""
     x = as_tensor(x)
-    if callable(f_or_y) and not isinstance(f_or_y, Tensor):
-        xin = x if create_graph and x.requires_grad else _fresh(x)
-        with enable_grad():
-            y = as_tensor(f_or_y(xin))
-    else:
-        xin, y = x, as_tensor(f_or_y)
+    xin, y = _output(f_or_y, x, create_graph)
     if y.data.size != 1:
         raise GradError(f"hessian needs a scalar output, got shape {fmt_shape(y.shape)}")
     with enable_grad():

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..errors import GIndexError, GradError, GTypeError, GValueError, LimitError, ShapeError
 from . import ops as _ops
-from .tensor import (F64, Tensor, apply, as_int, as_tensor, binary_fn, const, fmt_shape, mode,
+from .tensor import (F64, Tensor, _flat, apply, as_int, as_tensor, binary_fn, const, fmt_shape, mode,
                      norm_data, to_data, type_name, unary_fn)
 
 _bsum, _bmax, _bany = builtins.sum, builtins.max, builtins.any
@@ -88,16 +88,6 @@ def shape_arg(shape, allow_neg=False):
         if d < 0 and not (allow_neg and d == -1):
             raise GValueError(f"a dimension cannot be negative ({d})")
     return dims
-
-
-def _flat(value):
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, (list, tuple)):
-            stack.extend(v)
-        else:
-            yield v
 
 
 def stack_nested(values):
