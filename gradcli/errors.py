@@ -6,18 +6,36 @@ with no span; the language runtime attaches the span of the expression that fail
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True, slots=True)
 class Span:
-    """A region of source text. Lines and columns are 1-based, columns counted in characters."""
+    """A region of source text. Lines and columns are 1-based, columns counted in characters,
+    the end exclusive. Immutable and hashable (spans key dictionaries of loops and branches).
+    A plain class, not a dataclass: it is created on every cold start's import path."""
 
-    file: str
-    line: int
-    column: int
-    end_line: int | None = None
-    end_column: int | None = None
+    __slots__ = ("file", "line", "column", "end_line", "end_column")
+
+    def __init__(self, file: str, line: int, column: int, end_line: int | None = None,
+                 end_column: int | None = None):
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "column", column)
+        object.__setattr__(self, "end_line", end_line)
+        object.__setattr__(self, "end_column", end_column)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("a Span is immutable")
+
+    def _key(self):
+        return (self.file, self.line, self.column, self.end_line, self.end_column)
+
+    def __eq__(self, other):
+        return type(other) is Span and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __repr__(self):
+        return "Span({!r}, {}, {}, {}, {})".format(*self._key())
 
 
 class GradcliError(Exception):

@@ -49,7 +49,7 @@ class ExprCompiler:
         return lambda f: v
 
     def e_Name(self, node):
-        from .compiler import UNBOUND
+        UNBOUND = _C.UNBOUND
         name, span = node.id, node.span
         if self.slots is not None and name in self.slots:
             i = self.slots[name]
@@ -88,7 +88,7 @@ class ExprCompiler:
 
     # ----- operators -----
     def e_UnaryOp(self, node):
-        from .compiler import to_tensor_operand, truth
+        to_tensor_operand, truth = _C.to_tensor_operand, _C.truth
         operand, span, op = self.expr(node.operand), node.span, node.op
         if op == "not":
             def ev_not(f):
@@ -129,7 +129,7 @@ class ExprCompiler:
         return ev
 
     def _flat_chain(self, first, nodes):
-        from .compiler import binop
+        binop = _C.binop
         steps = [(n.op, self.expr(n.right) if not isinstance(n.right, A.BinOp) else self.e_BinOp(n.right),
                   n.span) for n in nodes]
 
@@ -158,7 +158,7 @@ class ExprCompiler:
         return ev
 
     def _binop(self, op, left, right_node, span, right_ev=None):
-        from .compiler import _BINOPS, binop
+        _BINOPS, binop = _C._BINOPS, _C.binop
         fop = _BINOPS[op]
         if right_ev is None and isinstance(right_node, A.Num):
             # A literal on the right: its tensor is made once.
@@ -192,7 +192,7 @@ class ExprCompiler:
         return ev
 
     def e_BoolOp(self, node):
-        from .compiler import truth
+        truth = _C.truth
         chain, op = [], node.op
         while isinstance(node, A.BoolOp) and node.op == op:
             chain.append((node.right, node.span))
@@ -214,7 +214,7 @@ class ExprCompiler:
         return ev
 
     def e_Compare(self, node):
-        from .compiler import compare, truth
+        compare, truth = _C.compare, _C.truth
         left = self.expr(node.left)
         parts = [(op, self.expr(c)) for op, c in zip(node.ops, node.comparators)]
         span = node.span
@@ -244,7 +244,7 @@ class ExprCompiler:
         return ev
 
     def e_IfExp(self, node):
-        from .compiler import truth
+        truth = _C.truth
         test, body, orelse, span = self.expr(node.test), self.expr(node.body), self.expr(node.orelse), node.span
 
         def ev(f):
@@ -257,7 +257,7 @@ class ExprCompiler:
 
     # ----- postfix -----
     def e_Attribute(self, node):
-        from .compiler import get_attr
+        get_attr = _C.get_attr
         value, name, span = self.expr(node.value), node.attr, node.span
 
         def ev(f):
@@ -310,7 +310,7 @@ class ExprCompiler:
         if isinstance(node.func, A.Attribute):
             return self._method_call(node.func, args, kwargs, span)
         func = self.expr(node.func)
-        from .compiler import UserFunction, call_value
+        UserFunction, call_value = _C.UserFunction, _C.call_value
         if not kwargs:
             def ev(f):
                 fv = func(f)
@@ -321,7 +321,7 @@ class ExprCompiler:
                         try:
                             return fv.fn(*av)
                         except TypeError as exc:
-                            from .compiler import _arg_message
+                            _arg_message = _C._arg_message
                             raise GTypeError(_arg_message(fv.name, exc)) from None
                         except (ValueError, IndexError, ZeroDivisionError, OverflowError) as exc:
                             # as call_value does: a Python error from a built-in is a ValueError
@@ -343,7 +343,7 @@ class ExprCompiler:
         return ev_kw
 
     def _method_call(self, attr, args, kwargs, span):
-        from .compiler import UserFunction, call_value, get_attr
+        UserFunction, call_value, get_attr = _C.UserFunction, _C.call_value, _C.get_attr
         obj, name, session = self.expr(attr.value), attr.attr, self.session
         method = TENSOR_METHODS.get(name)
 
@@ -357,7 +357,7 @@ class ExprCompiler:
                     try:
                         return method(o, *av, **(_plain_kwargs(kv) if kv else kv))
                     except TypeError as exc:
-                        from .compiler import _arg_message
+                        _arg_message = _C._arg_message
                         raise GTypeError(_arg_message(name, exc)) from None
                     except (ValueError, IndexError, ZeroDivisionError, OverflowError) as exc:
                         raise GValueError(f"{name}: {exc}") from None
@@ -369,7 +369,7 @@ class ExprCompiler:
 
 
 def _closure_load(name, i, depth, span):
-    from .compiler import UNBOUND
+    UNBOUND = _C.UNBOUND
 
     def load(f):
         for _ in range(depth):
@@ -382,7 +382,7 @@ def _closure_load(name, i, depth, span):
 
 
 def subscript(v, i):
-    from .compiler import list_to_tensor
+    list_to_tensor = _C.list_to_tensor
     from .values import type_name
     if isinstance(v, Tensor):
         if isinstance(i, list):
@@ -403,3 +403,7 @@ def subscript(v, i):
             raise GIndexError(f"index {k} is out of range for {type_name(v)} of length {len(v)}")
         return v[k]
     raise GTypeError(f"{type_name(v)} cannot be indexed")
+
+
+# Last: compiler.py imports this module; its names are used only when compiling.
+from . import compiler as _C  # noqa: E402

@@ -19,7 +19,7 @@ class StmtCompiler:
     """Mixin of `Compiler`: `block(stmts)` returns one closure running them in order."""
 
     def block(self, stmts):
-        from .compiler import BREAK  # noqa: F401
+        BREAK = _C.BREAK
         compiled = [self.stmt(s) for s in stmts]
         if len(compiled) == 1:
             return compiled[0]
@@ -39,7 +39,7 @@ class StmtCompiler:
     # ----- binding -----
     def binder(self, name, span, *, statement, list_literal=False):
         """A function `bind(f, value)` for `name` in this scope."""
-        from .compiler import bind_value
+        bind_value = _C.bind_value
         if self.slots is not None:
             i = self.slots[name]
 
@@ -68,7 +68,7 @@ class StmtCompiler:
         return ex
 
     def s_AugAssign(self, node):
-        from .compiler import binop
+        binop = _C.binop
         load = self.e_Name(A.Name(node.span, node.target))
         value, op, span = self.expr(node.value), node.op, node.span
         bind = self.binder(node.target, node.span, statement=True)
@@ -91,7 +91,7 @@ class StmtCompiler:
 
     def s_IndexAssign(self, node):
         from ..autograd import functions as fn
-        from .compiler import list_to_tensor
+        list_to_tensor = _C.list_to_tensor
         load = self.e_Name(A.Name(node.span, node.target))
         index, value, span = self.index(node.index), self.expr(node.value), node.span
         bind = self.binder(node.target, node.span, statement=True)
@@ -145,7 +145,7 @@ class StmtCompiler:
             return ex_local
         session, span = self.session, node.span
         if isinstance(node.value, A.ListExpr):      # a list literal as the output: a tensor (§4)
-            from .compiler import bind_value
+            bind_value = _C.bind_value
             literal = value
             value = lambda f: bind_value(literal(f))  # noqa: E731
 
@@ -155,7 +155,7 @@ class StmtCompiler:
 
     # ----- control flow -----
     def s_If(self, node):
-        from .compiler import truth
+        truth = _C.truth
         test, body, orelse, span = self.expr(node.test), self.block(node.body), self.block(node.orelse), node.span
         flow, test_span = self.session.flow, node.test.span
 
@@ -170,7 +170,7 @@ class StmtCompiler:
         return ex
 
     def s_While(self, node):
-        from .compiler import BREAK, CONTINUE, truth
+        BREAK, CONTINUE, truth = _C.BREAK, _C.CONTINUE, _C.truth
         test, body, span = self.expr(node.test), self.block(node.body), node.span
         flow, test_span = self.session.flow, node.test.span
 
@@ -197,7 +197,7 @@ class StmtCompiler:
         return ex
 
     def s_For(self, node):
-        from .compiler import BREAK, CONTINUE, iterate
+        BREAK, CONTINUE, iterate = _C.BREAK, _C.CONTINUE, _C.iterate
         it, body, span = self.expr(node.iter), self.block(node.body), node.span
         bind = self.binder(node.target, node.span, statement=False)
         flow = self.session.flow
@@ -228,18 +228,18 @@ class StmtCompiler:
         return ex
 
     def s_Break(self, node):
-        from .compiler import BREAK
+        BREAK = _C.BREAK
         return lambda f: BREAK
 
     def s_Continue(self, node):
-        from .compiler import CONTINUE
+        CONTINUE = _C.CONTINUE
         return lambda f: CONTINUE
 
     def s_Pass(self, node):
         return lambda f: None
 
     def s_Return(self, node):
-        from .compiler import RETURN
+        RETURN = _C.RETURN
         value = self.expr(node.value) if node.value is not None else (lambda f: None)
 
         def ex(f):
@@ -248,7 +248,7 @@ class StmtCompiler:
         return ex
 
     def s_FunctionDef(self, node):
-        from .compiler import UNBOUND, UserFunction, _assigned_names
+        UNBOUND, UserFunction, _assigned_names = _C.UNBOUND, _C.UserFunction, _C._assigned_names
         slots = {p.name: i + 1 for i, p in enumerate(node.params)}
         _assigned_names(node.body, slots)
         inner = self.nested(slots)
@@ -311,3 +311,7 @@ def _raiser(err):
     def ex(f):
         raise err
     return ex
+
+
+# Last: compiler.py imports this module; its names are used only when compiling.
+from . import compiler as _C  # noqa: E402

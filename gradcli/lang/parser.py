@@ -21,8 +21,8 @@ the tables itself, at ~23,000 lines/s:
 from __future__ import annotations
 
 import gc
-import hashlib
 import marshal
+import zlib
 import os
 import re
 import sys
@@ -191,7 +191,9 @@ def _cache_file(grammar: str) -> str | None:
             return None
     except (OSError, ValueError):
         return None
-    key = hashlib.sha256(f"{grammar}\0{_TABLES_FORMAT}\0{sys.version_info[:2]}".encode()).hexdigest()[:16]
+    # crc32, not hashlib: importing hashlib (OpenSSL) costs ~3 ms of every cold start.
+    text = f"{grammar}\0{_TABLES_FORMAT}\0{sys.version_info[:2]}".encode()
+    key = f"{zlib.crc32(text):08x}{len(text):x}"
     return os.path.join(folder, f"g-{key}.tables")
 
 
