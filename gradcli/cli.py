@@ -171,6 +171,8 @@ def entry(argv=None):
         limits.enabled = True
     try:
         rv = main.main(args=argv, standalone_mode=False)
+    except SystemExit as e:          # the commands end with sys.exit(status)
+        rv = e.code
     except click.exceptions.Exit as e:
         rv = e.exit_code
     except click.ClickException as e:
@@ -195,6 +197,14 @@ def entry(argv=None):
               "This is a bug in gradcli; run again with GRADCLI_DEBUG=1 to see where.",
               file=sys.stderr)
         rv = ExitStatus.ERROR
+    if argv is None and rv == ExitStatus.INTERRUPTED:
+        # Leave at once: freeing what the run built (a graph of millions of nodes) takes seconds.
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(rv)
     sys.exit(rv or 0)
 
 

@@ -13,7 +13,22 @@ from .lang.runtime import Options, Session
 
 
 class Timeout(Exception):
-    pass
+    def __init__(self, span=None):
+        super().__init__()
+        self.span = span
+
+
+def _running_span(frame):
+    """The span of the innermost compiled statement or expression running in `frame`'s stack
+    (its closure holds `span`), for a --timeout that strikes in the middle of a loop."""
+    from .errors import Span
+    while frame is not None:
+        if "span" in frame.f_code.co_freevars:
+            span = frame.f_locals.get("span")
+            if isinstance(span, Span):
+                return span
+        frame = frame.f_back
+    return None
 
 
 def make_session(opts, out=None, explain=False) -> Session:
@@ -72,7 +87,7 @@ class _Alarm:
     def __enter__(self):
         if self.seconds and hasattr(signal, "setitimer"):
             def on_alarm(signum, frame):
-                raise Timeout()
+                raise Timeout(_running_span(frame))
             self.prev = signal.signal(signal.SIGALRM, on_alarm)
             signal.setitimer(signal.ITIMER_REAL, self.seconds)
         return self
@@ -103,8 +118,8 @@ def run_script(source: str, filename: str, opts: dict) -> int:
             output = session.result_output()
             grads = session.gradients(output)
             insight = _insight(session, output, grads, opts, out, source, filename)
-    except Timeout:
-        err = LimitError(f"the run took longer than --timeout {opts.get('timeout'):g} s")
+    except Timeout as exc:
+        err = LimitError(f"the run took longer than --timeout {opts.get('timeout'):g} s", exc.span)
         return _fail(out, session, err, as_json)
     except GradcliError as err:
         return _fail(out, session, err, as_json)
@@ -114,6 +129,8 @@ def run_script(source: str, filename: str, opts: dict) -> int:
         print(format_interrupt(), file=sys.stderr)
         return 130
     except (RecursionError, MemoryError) as exc:
+        from . import limits
+        limits.lift_memory_limit()     # at the cap, even making the error could fail
         from .lang.runtime import memory_limit_error
         err = memory_limit_error(session.options.max_memory) if isinstance(exc, MemoryError) else \
             LimitError("the program nests too deeply; raise --max-depth N or simplify it")
@@ -130,6 +147,8 @@ def run_script(source: str, filename: str, opts: dict) -> int:
             kind = "InternalError"
         return _fail(out, session, InternalError(
             f"{type(exc).__name__}: {exc} (a bug in gradcli; GRADCLI_DEBUG=1 shows where)"), as_json)
+    from . import limits
+    limits.lift_memory_limit()        # the run is over: reporting it must not fail at the cap
     if as_json:
         from .render.report import run_document
         out.write(run_document(session, output, grads, insight.get("check")))

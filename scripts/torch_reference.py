@@ -58,6 +58,7 @@ class TorchNS:
     pow, mod, maximum, minimum, where = torch.pow, torch.remainder, torch.maximum, torch.minimum, torch.where
     matmul, dot, outer, trace = torch.matmul, torch.dot, torch.outer, torch.trace
     inv, det = torch.linalg.inv, torch.linalg.det
+    rdiv_number = staticmethod(lambda number, t: number / t)   # torch: t.reciprocal() * number
 
     @staticmethod
     def clamp(t, min=None, max=None):  # noqa: A002
@@ -402,6 +403,9 @@ case("kink_prod_two_zeros", "lambda x: T.prod(x)", [2.0, 0.0, 0.0])
 case("kink_prod_axis_zero", "lambda x: T.prod(x, 1)", [[2.0, 0.0, 3.0], [1.0, 2.0, 4.0]])
 case("kink_std_constant", "lambda x: T.std(x)", [1.5, 1.5, 1.5])
 case("kink_logsumexp_neg_inf", "lambda x: T.logsumexp(x, axis=0)", [-math.inf, 0.0])
+# number / tensor as the language computes it (reciprocal, then MulBackward0); fixed inputs, so the
+# random draws of every case above stay as they were
+case("rdiv_number_reciprocal", "lambda x: T.rdiv_number(2.0, x)", [0.7, -1.3, 2.0], second=True)
 
 
 # ----- run torch -----

@@ -219,6 +219,8 @@ def _permute_cases(rng):
         Case(lambda t: t.T, [U(rng, (2, 3))], ".T"),
         Case(lambda t: ag.transpose(t), [U(rng, (2, 3))], "transpose"),
         Case(lambda t: ag.transpose(t, 0, -1), [U(rng, (2, 3, 4))], "transpose(0, -1)"),
+        Case(lambda t: ag.t(t), [U(rng, (2, 3))], "t.t() (TBackward0)"),
+        Case(lambda t: ag.t(t), [U(rng, (3,))], "t.t() of a vector"),
     ]
 
 
@@ -319,6 +321,7 @@ CASES: dict[str, Callable] = {
                                        [_pos(rng, (2, 3))], "pow(t, constant tensor)"))),
     "mod": _mod_cases,
     "neg": unary(lambda x: -x, U),
+    "reciprocal": unary(lambda x: ag.rdiv_number(2.0, x), lambda rng, s: away(rng, s, -2, 2, margin=0.3)),
     "clone": unary(ag.clone, U),
     "maximum": binary(ag.maximum, U, valid=lambda a, b: np.all(np.abs(a - b) > 0.05)),
     "minimum": binary(ag.minimum, U, valid=lambda a, b: np.all(np.abs(a - b) > 0.05)),

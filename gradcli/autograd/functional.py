@@ -5,7 +5,7 @@ import numpy as np
 
 from ..errors import GradError, GTypeError
 from .engine import grad
-from .functions import reshape, stack
+from .functions import check_alloc, reshape, stack
 from .tensor import Tensor, as_tensor, const, enable_grad, fmt_shape
 
 
@@ -32,10 +32,13 @@ def jacobian(f_or_y, x, create_graph=False):
     n = y.data.size
     if y.data.ndim == 0:
         return grad(y, xin, create_graph=create_graph)
-    yflat = reshape(y, n)
+    check_alloc(n * x.data.size, "Jacobian")    # refused up front, not after n backward passes
+    with enable_grad():     # the rows are part of y's graph, also when called under no_grad()
+        yflat = reshape(y, n)
+        outs = [yflat[i] for i in range(n)]
     rows = []
-    for i in range(n):
-        rows.append(grad(yflat[i], xin, create_graph=create_graph))
+    for yi in outs:
+        rows.append(grad(yi, xin, create_graph=create_graph))
     if not rows:
         return const(np.zeros(y.data.shape + x.data.shape))
     return reshape(stack(rows), *(y.data.shape + x.data.shape))
@@ -62,9 +65,10 @@ def grad_of(f):
         xin = x if x.requires_grad else _fresh(x)
         with enable_grad():
             y = as_tensor(f(xin, *args, **kwargs))
-        if y.data.size != 1:
-            raise GradError(f"grad(f) needs f to return a scalar, got shape {fmt_shape(y.shape)}")
-        return grad(reshape(y, ()), xin, create_graph=x.requires_grad)
+            if y.data.size != 1:
+                raise GradError(f"grad(f) needs f to return a scalar, got shape {fmt_shape(y.shape)}")
+            y = reshape(y, ())      # in grad mode: part of y's graph also under no_grad()
+        return grad(y, xin, create_graph=x.requires_grad)
     gradient.__name__ = f"grad({getattr(f, '__name__', 'f')})"
     return gradient
 

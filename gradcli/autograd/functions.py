@@ -135,6 +135,13 @@ def mod(a, b):
 
 neg = unary_fn(_ops.NEG)
 clone = unary_fn(_ops.CLONE)
+_reciprocal = unary_fn(_ops.RECIPROCAL)
+
+
+def rdiv_number(number, x):
+    """`2 / t` for a plain number: PyTorch computes reciprocal(t) · 2 (so 3 / 10 is
+    0.30000000000000004, and the node is MulBackward0 over ReciprocalBackward0)."""
+    return mul(_reciprocal(x), number)
 
 
 def maximum(a, b):
@@ -291,13 +298,17 @@ def reshape(x, *shape):
     if math.prod(dims) != size:
         raise ShapeError(f"cannot reshape a tensor of shape {fmt_shape(x.shape)} ({size} elements) "
                          f"to {fmt_shape(dims)}")
-    if dims == x.data.shape:
-        return x
+    # to the same shape too: PyTorch records a ViewBackward0 node all the same
     return apply(_ops.RESHAPE, (x,), dims)
 
 
-def permute(x, perm):
+def permute(x, *perm):
     x = as_tensor(x)
+    if len(perm) == 1 and (isinstance(perm[0], (list, tuple))
+                           or (isinstance(perm[0], Tensor) and perm[0].data.ndim == 1)):
+        perm = perm[0]          # permute(t, [1, 0]) as well as PyTorch's t.permute(1, 0)
+        if isinstance(perm, Tensor):
+            perm = perm.data.tolist()
     perm = tuple(axis_arg(a, x.data.ndim) for a in perm)
     if sorted(perm) != list(range(x.data.ndim)):
         raise GValueError(f"permute: {perm} is not a permutation of the axes")
@@ -308,7 +319,7 @@ def transpose(x, a=0, b=1):
     x = as_tensor(x)
     if x.data.ndim < 2:
         if x.data.ndim == 0 or (a in (0, -1) and b in (0, -1)):
-            return x
+            return apply(_ops.TRANSPOSE, (x,), tuple(range(x.data.ndim)))   # a node, as in PyTorch
     i, j = axis_arg(a, x.data.ndim), axis_arg(b, x.data.ndim)
     perm = list(range(x.data.ndim))
     perm[i], perm[j] = perm[j], perm[i]
@@ -318,9 +329,17 @@ def transpose(x, a=0, b=1):
 def T(x):
     """All axes reversed, as NumPy's `.T`."""
     x = as_tensor(x)
-    if x.data.ndim < 2:
-        return x
+    # a vector or a scalar too: PyTorch records a PermuteBackward0 node all the same
     return apply(_ops.PERMUTE, (x,), tuple(range(x.data.ndim - 1, -1, -1)))
+
+
+def t(x):
+    """PyTorch's `t.t()`: the transpose of a matrix, a vector or a scalar as it is (TBackward0)."""
+    x = as_tensor(x)
+    if x.data.ndim > 2:
+        raise ShapeError(f"t() needs a tensor of at most 2 dimensions, got shape {fmt_shape(x.shape)}"
+                         " (use transpose(t, a, b) or permute)")
+    return apply(_ops.TRANSPOSE_T, (x,), tuple(range(x.data.ndim - 1, -1, -1)))
 
 
 def flatten(x):
@@ -341,7 +360,7 @@ def squeeze(x, axis=None):
                 raise ShapeError(f"cannot squeeze axis {a} of size {shape[a]} (only size-1 axes)")
         dims = tuple(s for i, s in enumerate(shape) if i not in axes)
         op = _ops.SQUEEZE2 if isinstance(axis, (list, tuple)) else _ops.SQUEEZE1
-    return apply(op, (x,), dims) if dims != shape else x
+    return apply(op, (x,), dims)     # a node even when nothing is squeezed, as in PyTorch
 
 
 def unsqueeze(x, axis):
@@ -597,7 +616,13 @@ def arange(start, stop=None, step=1, requires_grad=False):
     if n < 0:
         raise GValueError("arange: bounds must be finite")
     check_alloc(n)
-    return _leaf(np.arange(a, b, s, dtype=np.float64), requires_grad)
+    # PyTorch's values to the last digit: its CPU kernel computes start + step·i with FMA, in
+    # blocks of 4 (base + step·j) while 8 or more elements remain (numpy's a + i·(a+s-a) differs)
+    i = np.arange(n, dtype=np.float64)
+    block = i - i % 4
+    values = np.where(i < n - n % 8, _ops._fma_np(s, i - block, _ops._fma_np(s, block, a)),
+                      _ops._fma_np(s, i, a))
+    return _leaf(values.astype(np.float64), requires_grad)
 
 
 def linspace(a, b, n, requires_grad=False):
@@ -605,7 +630,15 @@ def linspace(a, b, n, requires_grad=False):
     if n < 0:
         raise GValueError("linspace: the count cannot be negative")
     check_alloc(n)
-    return _leaf(np.linspace(float(as_tensor(a).item()), float(as_tensor(b).item()), n), requires_grad)
+    a, b = float(as_tensor(a).item()), float(as_tensor(b).item())
+    if n <= 1:
+        return _leaf(np.full(n, a), requires_grad)
+    # PyTorch's values to the last digit: start + step·i (FMA) for the first half, end - step·(n-1-i)
+    # for the rest, so both ends are exact (numpy's linspace differs in the last bit)
+    step = (b - a) / (n - 1)
+    i = np.arange(n, dtype=np.float64)
+    values = np.where(i < n // 2, _ops._fma_np(step, i, a), _ops._fma_np(-step, n - 1 - i, b))
+    return _leaf(values, requires_grad)
 
 
 def rand(*shape, requires_grad=False):

@@ -277,8 +277,84 @@ def _cofactor_np(x):
     return sign[..., None, None] * ((u * _prod_others_np(s, (s.ndim - 1,))[..., None, :]) @ vh)
 
 
+def _fma_np(a, b, c):
+    """a*b + c rounded once (the FMA of LAPACK's kernels), by error-free transformations."""
+    p = a * b
+    t = 134217729.0 * a
+    ah = t - (t - a)
+    t = 134217729.0 * b
+    bh = t - (t - b)
+    e = ((ah * bh - p) + ah * (b - bh) + (a - ah) * bh) + (a - ah) * (b - bh)   # a*b == p + e
+    s = p + c
+    v = s - p
+    r = s + (((p - (s - v)) + (c - v)) + e)                                       # p + c == s + (…)
+    return np.where(np.isfinite(r), r, p + c)
+
+
+def _lu_np(x):
+    """LU with partial pivoting of the transposes of x (..., n, n), as torch.linalg.det factors a
+    row-major matrix, with the rounding of PyTorch's LAPACK (MKL): FMA updates, the pivot column
+    scaled by the reciprocal (divided when one row is left and n <= 4). Digit for digit with
+    PyTorch on random matrices, so det([[2, 1], [1, 3]]) is 5, not numpy's 5.000000000000001.
+    Returns (LU (B, n, n), pivots (B, n), sign (B,))."""
+    n = x.shape[-1]
+    a = np.array(np.swapaxes(x, -1, -2), dtype=np.float64).reshape(-1, n, n)
+    rows = np.arange(a.shape[0])
+    sign = np.ones(a.shape[0])
+    pivots = np.zeros((a.shape[0], n), dtype=np.intp)
+    for k in range(n):
+        p = k + np.argmax(np.abs(a[:, k:, k]), axis=-1)
+        pivots[:, k] = p
+        top = a[rows, k].copy()
+        a[rows, k] = a[rows, p]
+        a[rows, p] = top
+        sign = np.where(p != k, -sign, sign)
+        if k == n - 1:
+            break
+        piv = a[:, k, k][:, None]
+        col = a[:, k + 1:, k]
+        scaled = col * (1.0 / piv) if (n - k > 2 or n >= 5) else col / piv
+        a[:, k + 1:, k] = np.where(piv != 0, scaled, col)
+        a[:, k + 1:, k + 1:] = _fma_np(-a[:, k + 1:, k][:, :, None], a[:, k, k + 1:][:, None, :],
+                                      a[:, k + 1:, k + 1:])
+    return a, pivots, sign
+
+
+def _det_np(x):
+    """det(x) as PyTorch computes it: sign · ∏ diag(LU), the product taken left to right."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.shape[-1] == 0 or x.size == 0:
+        return np.linalg.det(x)
+    lu, _, sign = _lu_np(x)
+    d = np.ones(lu.shape[0])
+    for i in range(lu.shape[-1]):
+        d = d * lu[:, i, i]
+    return (sign * d).reshape(x.shape[:-2])
+
+
+def _det_grad_np(x, gd):
+    """gd·X⁻ᵀ (gd = grad·det, X nonsingular) solved with X's LU, as PyTorch's lu_solve does."""
+    n = x.shape[-1]
+    lu, pivots, _ = _lu_np(x)
+    b = np.broadcast_to(np.reshape(gd, (-1, 1, 1)), lu.shape) * np.eye(n)
+    rows = np.arange(lu.shape[0])
+    for k in range(n):
+        p = pivots[:, k]
+        top = b[rows, k].copy()
+        b[rows, k] = b[rows, p]
+        b[rows, p] = top
+    for k in range(n - 1):
+        b[:, k + 1:] = _fma_np(-b[:, k:k + 1], lu[:, k + 1:, k:k + 1], b[:, k + 1:])
+    for k in range(n - 1, -1, -1):
+        b[:, k] = b[:, k] * (1.0 / lu[:, k, k:k + 1])
+        b[:, :k] = _fma_np(-b[:, k:k + 1], lu[:, :k, k:k + 1], b[:, :k])
+    return b.reshape(x.shape)
+
+
 def _det_vjp(F, g, y, p, x):
     yd = y.data if isinstance(y, Tensor) else y
+    if np.all(yd != 0) and not isinstance(x, Tensor) and x.size:
+        return _det_grad_np(x, g * y)
     if np.all(yd != 0):
         return F.unsqueeze(F.unsqueeze(g * y, -1), -1) * F.mT(F.inv(x))
     # a singular matrix has no inverse but a gradient all the same (a constant here: no 2nd order)
@@ -329,6 +405,9 @@ MOD1 = MOD.renamed("RemainderBackward1")   # tensor % tensor
 CLONE = defop("clone", "CloneBackward0", lambda p, x: x,   # values never change: no copy needed
               lambda F, g, y, p, x: g, formula="∂/∂x = grad")
 NEG = defop("neg", "NegBackward0", lambda p, x: -x, lambda F, g, y, p, x: -g, formula="∂/∂x = -grad", fast=operator.neg)
+# number / tensor is reciprocal(tensor) · number in PyTorch (its values and its node names)
+RECIPROCAL = defop("reciprocal", "ReciprocalBackward0", lambda p, x: 1.0 / x,
+                   lambda F, g, y, p, x: -g * (y * y), formula="∂/∂x = -grad / x²", save_out=True)
 MAXIMUM = defop("maximum", "MaximumBackward0", lambda p, a, b: np.maximum(a, b),
                 lambda F, g, y, p, a, b: F.where(a > b, g, F.where(a == b, 0.5 * g, 0.0)),
                 lambda F, g, y, p, a, b: F.where(b > a, g, F.where(a == b, 0.5 * g, 0.0)),
@@ -441,6 +520,7 @@ PERMUTE = defop("permute", "PermuteBackward0", lambda p, x: np.transpose(x, p),
                 lambda F, g, y, p, x: F.permute(g, tuple(np.argsort(p))),
                 formula="∂/∂x = grad with the axes put back")
 TRANSPOSE = PERMUTE.renamed("TransposeBackward0")
+TRANSPOSE_T = PERMUTE.renamed("TBackward0")      # t.t()
 EXPAND = defop("broadcast_to", "ExpandBackward0", lambda p, x: np.broadcast_to(x, p),
                lambda F, g, y, p, x: F.sum_to(g, x.shape), formula="∂/∂x = grad summed over the copies")
 SUM_TO = defop("sum_to", "SumBackward1", lambda p, x: sum_to_np(x, p),
@@ -470,7 +550,7 @@ TRACE = defop("trace", "TraceBackward0", lambda p, x: np.trace(x),
 INV = defop("inv", "LinalgInvExBackward0", _inv_forward,
             lambda F, g, y, p, x: -F.matmul(F.matmul(F.mT(y), g), F.mT(y)),
             formula="∂/∂X = -X⁻ᵀ · grad · X⁻ᵀ", save_out=True)
-DET = defop("det", "LinalgDetBackward0", lambda p, x: np.linalg.det(x), _det_vjp,
+DET = defop("det", "LinalgDetBackward0", lambda p, x: _det_np(x), _det_vjp,
             formula="∂/∂X = grad · det(X) · X⁻ᵀ", save_out=True)
 
 # ----- not differentiable -----

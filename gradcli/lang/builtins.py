@@ -343,7 +343,7 @@ TENSOR_METHODS = {
     "item": _item, "numel": _numel, "detach": lambda t: t.detach(),
     "requires_grad_": lambda t, requires_grad=True: t.requires_grad_(bool(requires_grad)),
     "backward": _backward, "size": lambda t, axis=None: _shape(t) if axis is None else _shape(t)[as_int(axis)],
-    "dim": lambda t: number(t.data.ndim, True), "view": fn.reshape, "t": fn.transpose,
+    "dim": lambda t: number(t.data.ndim, True), "view": fn.reshape, "t": fn.t,
     "mm": fn.matmul, "eq": fn.eq, "ne": fn.ne, "lt": fn.lt, "le": fn.le, "gt": fn.gt, "ge": fn.ge,
     "add": fn.add, "sub": fn.sub, "mul": fn.mul, "div": fn.div, "neg": fn.neg,
     "clone": _clone, "float": lambda t: t, "double": lambda t: t, "tolist": _tolist,

@@ -82,6 +82,8 @@ def binop(op, l, r):
         return number_binop(op, l, r, _BINOPS[op](l, r).data)
     if op == "-" and tl is _Number and isinstance(r, Tensor):
         return r.__rsub__(l)              # `1 - x`: PyTorch's RsubBackward1
+    if op == "/" and tl is _Number and type(r) is Tensor and r.data.dtype != bool:
+        return fn.rdiv_number(l, r)       # `1 / x`: PyTorch's reciprocal(x) * 1 (MulBackward0)
     if tl is str or tr is str:
         if op == "+" and tl is str and tr is str:
             return l + r

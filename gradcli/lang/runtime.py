@@ -116,7 +116,7 @@ class Session:
             raise LimitError("the program nests too deeply for the interpreter; raise the limit "
                              "with --max-depth N or simplify it") from None
         except MemoryError:
-            raise memory_limit_error(self.options.max_memory) from None
+            raise memory_limit_error(self.options.max_memory).at(mode.site) from None
         finally:
             limits.running = False
             mode.enabled = True
@@ -171,6 +171,8 @@ class Session:
     def unknown_name(self, name, span):
         from ..render.diagnostics import did_you_mean
         close = did_you_mean(name, list(self.globals) + [n for n in BUILTINS])
+        if len(name) > 80:                  # the caret shows which one; keep the message readable
+            name = f"{name[:40]}…{name[-20:]}"
         return GNameError(f"name '{name}' is not defined", span,
                           hint=f"did you mean `{close}`?" if close else None)
 

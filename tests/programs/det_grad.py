@@ -1,0 +1,11 @@
+import torch
+M = torch.tensor([[2.0, 1.0], [1.0, 3.0]], requires_grad=True)
+d = torch.det(M)
+print(d)
+d.backward()
+print(M.grad)
+N = torch.tensor([[1.0, 2.0, 0.5], [0.0, 3.0, 1.0], [2.0, -1.0, 4.0]], requires_grad=True)
+e = N.det()
+print(e.item())
+e.backward()
+print(N.grad)

@@ -1,0 +1,12 @@
+import torch
+x = torch.tensor([-0.9, -0.25, 0.0, 0.5, 0.8], requires_grad=True)
+a = torch.asin(x)
+b = torch.acos(x)
+c = torch.atan(x * 3)
+print(a)
+print(b)
+print(c)
+out = (a * 2 + b + c).sum()
+out.backward()
+print(out)
+print(x.grad)

@@ -1,0 +1,10 @@
+import torch
+x = torch.tensor([-1.2, -0.3, 0.0, 0.7, 1.4], requires_grad=True)
+s = torch.sin(x)
+c = torch.cos(x)
+t = torch.tan(x)
+print(s)
+print(c)
+print(t)
+(s * c + t).sum().backward()
+print(x.grad)

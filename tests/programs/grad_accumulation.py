@@ -1,0 +1,15 @@
+import torch
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+y1 = (x * x).sum()
+y1.backward()
+print(x.grad)
+y2 = (3 * x).sum()
+y2.backward()
+print(x.grad)
+y3 = x.prod()
+y3.backward(retain_graph=True)
+print(x.grad)
+y3.backward()
+print(x.grad)
+x.grad = None
+print(x.grad)

@@ -1,0 +1,10 @@
+import torch
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = (x * x).sum()
+g = torch.autograd.grad(y, x)
+print(g)
+print([torch.tensor(1.0), torch.tensor(2.5)])
+print(x.tolist())
+print(len(x), x.numel(), x.dim(), x.ndim, x.size(0))
+print("a" + "b", 1, 2.5, True, None)
+print(x.detach().tolist())

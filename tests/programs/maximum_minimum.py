@@ -1,0 +1,10 @@
+import torch
+a = torch.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+b = torch.tensor([4.0, 2.0, 1.0, 5.0], requires_grad=True)
+m = torch.maximum(a, b)
+n = torch.minimum(a, b)
+print(m)
+print(n)
+(m * 2 + n).sum().backward()
+print(a.grad)
+print(b.grad)

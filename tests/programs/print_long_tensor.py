@@ -1,0 +1,11 @@
+import torch
+x = torch.arange(0.0, 30.0, 1.0)
+print(x)
+y = torch.linspace(-1.0, 1.0, 25).reshape(5, 5)
+print(y)
+z = torch.arange(0.0, 2000.0, 1.0)
+print(z)
+w = z.reshape(40, 50)
+print(w)
+x.requires_grad_()
+print(x * 1.5)

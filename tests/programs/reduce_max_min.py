@@ -1,0 +1,11 @@
+import torch
+x = torch.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 0.5]], requires_grad=True)
+mx = x.max()
+mn = x.min()
+print(mx, mn)
+(mx * 2 - mn).backward()
+print(x.grad)
+t = torch.tensor([3.0, 1.0, 3.0, 2.0], requires_grad=True)
+m = torch.max(t)
+m.backward()
+print(t.grad)

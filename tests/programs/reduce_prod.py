@@ -1,0 +1,12 @@
+import torch
+x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 0.0, 6.0]], requires_grad=True)
+p = x.prod()
+print(p)
+q = x.prod(dim=1)
+print(q)
+q.sum().backward()
+print(x.grad)
+y = torch.tensor([2.0, 3.0, 4.0], requires_grad=True)
+z = torch.prod(y)
+z.backward()
+print(z, y.grad)

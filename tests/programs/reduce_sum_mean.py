@@ -1,0 +1,11 @@
+import torch
+x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+print(x.sum())
+print(x.sum(dim=0))
+print(x.sum(dim=1, keepdim=True))
+print(torch.mean(x, dim=1))
+print(x.mean(dim=0, keepdim=True))
+s = x.sum(dim=0) * torch.tensor([1.0, 2.0, 3.0])
+m = x.mean(dim=1) * torch.tensor([10.0, 20.0])
+(s.sum() + m.sum()).backward()
+print(x.grad)

@@ -1,0 +1,12 @@
+import torch
+x = torch.arange(1.0, 7.0, 1.0)
+x.requires_grad_()
+print(x)
+a = x.reshape(2, 3)
+print(a)
+b = x.view(3, 2)
+print(b)
+c = a.reshape(-1, 1)
+print(c)
+(a * torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])).sum().backward()
+print(x.grad)

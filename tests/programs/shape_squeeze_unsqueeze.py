@@ -1,0 +1,12 @@
+import torch
+x = torch.tensor([[1.0], [2.0], [3.0]], requires_grad=True)
+s = x.squeeze()
+print(s)
+s1 = torch.squeeze(x, 1)
+print(s1)
+u = s.unsqueeze(0)
+print(u)
+u2 = torch.unsqueeze(s, 1)
+print(u2)
+(u * torch.tensor([[1.0, 2.0, 3.0]])).sum().backward()
+print(x.grad)

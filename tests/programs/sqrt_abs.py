@@ -1,0 +1,11 @@
+import torch
+x = torch.tensor([4.0, 2.0, 0.25, 9.0], requires_grad=True)
+y = torch.sqrt(x)
+print(y)
+y.sum().backward()
+print(x.grad)
+v = torch.tensor([-2.0, -0.5, 0.0, 1.5], requires_grad=True)
+a = torch.abs(v)
+print(a)
+a.sum().backward()
+print(v.grad)

@@ -1,0 +1,10 @@
+import torch
+x = torch.tensor([-1.5, 0.0, 2.0, 0.5], requires_grad=True)
+y = torch.where(x > 0, x, 0.1 * x)
+print(y)
+y.sum().backward()
+print(x.grad)
+print(x > 0)
+print(x == 0)
+print((x >= 0.5).any(), (x > -2).all())
+print(torch.where(x > 1, torch.ones(4), torch.zeros(4)))
