@@ -187,8 +187,10 @@ logical_not = _nondiff_unary(_ops.NOT)
 
 def round(x, decimals=0):  # noqa: A001
     if decimals:
-        s = 10.0 ** as_int(decimals, "decimals")
-        return mul(round(mul(x, s)), 1.0 / s)
+        # PyTorch's arithmetic: nearbyint(x * 10^d) / 10^d (for d < 0: nearbyint(x / 10^-d) * 10^-d)
+        d = as_int(decimals, "decimals")
+        s = 10.0 ** builtins.abs(d)
+        return div(round(mul(x, s)), s) if d > 0 else mul(round(div(x, s)), s)
     return apply(_ops.ROUND, (as_tensor(x),))
 
 
@@ -217,8 +219,29 @@ def _reduction(op_all, op_axis, name):
 sum = _reduction(_ops.SUM0, _ops.SUM, "sum")  # noqa: A001
 mean = _reduction(_ops.MEAN0, _ops.MEAN, "mean")
 prod = _reduction(_ops.PROD0, _ops.PROD, "prod")
-var = _reduction(_ops.VAR, _ops.VAR, "var")
-std = _reduction(_ops.STD, _ops.STD, "std")
+
+
+def _var_std(op, name):
+    """var/std: unbiased by default, as PyTorch; `unbiased=False` or `correction=0` divide by n."""
+    plain = _reduction(op, op, name)
+
+    def f(x, axis=None, keepdims=False, unbiased=None, correction=None):
+        c = 1.0 if correction is None else float(as_tensor(correction).item())
+        if unbiased is not None:
+            c = 1.0 if unbiased else 0.0
+        if c == 1.0:
+            return plain(x, axis, keepdims)
+        x = as_tensor(x)
+        axes = axes_arg(axis, x.data.ndim)
+        if x.data.dtype is not F64:
+            x = const(x.data.astype(np.float64))
+        return apply(op, (x,), (axes, bool(keepdims), c))
+    f.__name__ = name
+    return f
+
+
+var = _var_std(_ops.VAR, "var")
+std = _var_std(_ops.STD, "std")
 logsumexp = _reduction(_ops.LOGSUMEXP, _ops.LOGSUMEXP, "logsumexp")
 _max = _reduction(_ops.MAX1, _ops.MAX, "max")
 _min = _reduction(_ops.MIN1, _ops.MIN, "min")

@@ -176,17 +176,19 @@ def _extreme_vjp(F, g, y, p, x):
 
 
 def _var_forward(p, x):
-    axes, keepdims = p
+    axes, keepdims = p[0], p[1]
+    c = p[2] if len(p) > 2 else 1.0     # p = (axes, keepdims[, correction]): unbiased=False is 0
     n = _count(x.shape, axes)
     m = np.mean(x, axis=axes, keepdims=True)
     d = x - m
-    return np.sum(d * d, axis=axes, keepdims=keepdims) / (n - 1)
+    return np.sum(d * d, axis=axes, keepdims=keepdims) / (n - c)
 
 
 def _var_vjp(F, g, y, p, x):
-    axes, keepdims = p
+    axes, keepdims = p[0], p[1]
+    c = p[2] if len(p) > 2 else 1.0
     n = _count(x.shape, axes)
-    return expand_back(F, g, x.shape, axes, keepdims) * (2.0 / (n - 1)) * (x - F.mean(x, axes, True))
+    return expand_back(F, g, x.shape, axes, keepdims) * (2.0 / (n - c)) * (x - F.mean(x, axes, True))
 
 
 def _std_vjp(F, g, y, p, x):
@@ -480,10 +482,10 @@ CLAMP = defop("clamp", "ClampBackward1",
               formula="∂/∂x = grad where min ≤ x ≤ max (bounds included), else 0")
 
 # ----- reductions: p = (axes or None, keepdims) -----
-SUM = defop("sum", "SumBackward1", lambda p, x: np.sum(x, axis=p[0], keepdims=p[1]),
+SUM = defop("sum", "SumBackward1", lambda p, x: torch_sum(x, p[0], p[1]),
             lambda F, g, y, p, x: expand_back(F, g, x.shape, *p), formula="∂/∂xᵢ = grad")
 SUM0 = SUM.renamed("SumBackward0")
-MEAN = defop("mean", "MeanBackward1", lambda p, x: np.mean(x, axis=p[0], keepdims=p[1]),
+MEAN = defop("mean", "MeanBackward1", lambda p, x: torch_mean(x, p[0], p[1]),
              lambda F, g, y, p, x: expand_back(F, g, x.shape, *p) / _count(x.shape, p[0]),
              formula="∂/∂xᵢ = grad / n")
 MEAN0 = MEAN.renamed("MeanBackward0")
@@ -575,6 +577,112 @@ ISNAN = nondiff("isnan", lambda p, x: np.isnan(x))
 ISINF = nondiff("isinf", lambda p, x: np.isinf(x))
 
 
+# ----- sums in PyTorch's order -----
+# PyTorch's CPU sum (aten/src/ATen/native/cpu/SumKernel.cpp) adds in a fixed order: vectors of 4
+# doubles, 4 interleaved accumulators, a cascade of 4 levels. numpy's pairwise order differs in
+# the last bits, which shows in `.item()` and turns `tensor(1.)` into `tensor(1.0000)` (20 × 0.05).
+# These reproduce it for reductions over leading or trailing axes (digit for digit on random data,
+# single-threaded; interleaved axes and big tensors keep numpy's sum).
+_VEC = 4
+
+
+def _seq_sum(acc, block):
+    """acc + block[0] + block[1] + … left to right (np.add.accumulate adds in order)."""
+    return np.add.accumulate(np.concatenate([acc[None], block]), axis=0)[-1]
+
+
+def _multi_row_sum(rows):
+    """torch's multi_row_sum: rows (size, *lanes) summed with a cascade of 4 levels."""
+    size = rows.shape[0]
+    power = max(4, (int(size - 1).bit_length() if size > 1 else 0) // 4)
+    step, mask = 1 << power, (1 << power) - 1
+    acc = np.zeros((4,) + rows.shape[1:])
+    i = 0
+    while i + step <= size:
+        acc[0] = _seq_sum(acc[0], rows[i:i + step])
+        i += step
+        for j in range(1, 4):
+            acc[j] = acc[j] + acc[j - 1]
+            acc[j - 1] = 0.0
+            if i & (mask << (j * power)):
+                break
+    if i < size:
+        acc[0] = _seq_sum(acc[0], rows[i:])
+    for j in range(1, 4):
+        acc[0] = acc[0] + acc[j]
+    return acc[0]
+
+
+def _row_sum(x):
+    """torch's row_sum: x (size, *lanes) over axis 0 with 4 interleaved accumulators."""
+    n4 = x.shape[0] // 4
+    parts = (_multi_row_sum(x[:n4 * 4].reshape((n4, 4) + x.shape[1:])) if n4
+             else np.zeros((4,) + x.shape[1:]))
+    p0 = _seq_sum(parts[0], x[n4 * 4:]) if n4 * 4 < x.shape[0] else parts[0]
+    for k in range(1, 4):
+        p0 = p0 + parts[k]
+    return p0
+
+
+def _inner_sum(x):
+    """Sum over axis 0 of x (n, *lanes), each lane a contiguous row (vectorized_inner_sum)."""
+    n = x.shape[0]
+    if n < _VEC:
+        return _row_sum(x)
+    nv = n // _VEC
+    acc = _row_sum(x[:nv * _VEC].reshape((nv, _VEC) + x.shape[1:]))
+    final = np.zeros(x.shape[1:])
+    if nv * _VEC < n:
+        final = _seq_sum(final, x[nv * _VEC:])
+    return _seq_sum(final, acc)
+
+
+def _outer_sum(x):
+    """Sum over axis 0 of x (n, m) whose m columns are contiguous (vectorized_outer_sum)."""
+    n, m = x.shape
+    out = np.empty(m)
+    j = m - m % (4 * _VEC)          # blocks of 16 columns, all at once (the lanes are independent)
+    if j:
+        out[:j] = _multi_row_sum(x[:, :j].reshape(n, j // (4 * _VEC), 4, _VEC)).reshape(-1)
+    if j < m:
+        out[j:] = _row_sum(x[:, j:])
+    return out
+
+
+def torch_sum(x, axes=None, keepdims=False):
+    """np.sum(x, axes, keepdims=keepdims), added in PyTorch's order where it is reproduced."""
+    x = np.asarray(x)
+    nd = x.ndim
+    # above 32768 elements PyTorch splits a sum between threads (machine-dependent): numpy's
+    if x.dtype != F64 or nd == 0 or x.size == 0 or x.size > 32768:
+        return np.sum(x, axis=axes, keepdims=keepdims)
+    red = set(range(nd)) if axes is None else {a % nd for a in axes}
+    keep = [i for i in range(nd) if x.shape[i] != 1]           # size-1 axes do not count
+    pattern = [i in red for i in keep]
+    k = sum(pattern)
+    if k == 0 or (True in pattern[k:] if pattern[0] else False in pattern[len(pattern) - k:]):
+        return np.sum(x, axis=axes, keepdims=keepdims)           # nothing summed, or interleaved
+    kept_shape = tuple(s for i, s in enumerate(x.shape) if i not in red)
+    if pattern[0]:                                               # leading axes: outer reduction
+        flat = x.reshape(-1, int(np.prod(kept_shape)))
+        r = _outer_sum(flat) if flat.shape[1] > 1 else _inner_sum(flat[:, 0])
+    else:                                                        # trailing axes: inner reduction
+        r = _inner_sum(x.reshape(int(np.prod(kept_shape)), -1).T)
+    r = np.reshape(r, kept_shape)
+    if keepdims:
+        r = np.reshape(r, tuple(1 if i in red else s for i, s in enumerate(x.shape)))
+    return r
+
+
+def torch_mean(x, axes=None, keepdims=False):
+    """PyTorch's mean: its sum, divided by the count."""
+    x = np.asarray(x)
+    if x.dtype != F64 or x.ndim == 0 or x.size == 0:
+        return np.mean(x, axis=axes, keepdims=keepdims)
+    return torch_sum(x, axes, keepdims) / _count(x.shape, None if axes is None else
+                                                 tuple(a % x.ndim for a in axes))
+
+
 def sum_to_np(g, shape):
     """Sum a broadcast gradient back to `shape` (the one place broadcasting is undone)."""
     gs = np.shape(g)
@@ -584,7 +692,7 @@ def sum_to_np(g, shape):
     if lead < 0:
         return np.broadcast_to(g, shape)
     axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gs[i + lead] != 1)
-    r = np.sum(g, axis=axes, keepdims=True) if axes else g
+    r = torch_sum(g, axes, True) if axes else g
     return np.reshape(r, shape)
 
 

@@ -221,6 +221,25 @@ def _seed(n):
     fn.seed(n)
 
 
+def _python_on_numbers(name, f):
+    """`round` and `abs` of plain numbers are Python's (`round(loss.item(), 4)` prints 0.1234,
+    `round(2.5)` prints 2, as in a PyTorch script); of tensors, the elementwise functions."""
+    def call(x, *args, **kwargs):
+        if type(x) is Number and not kwargs and all(type(a) is Number for a in args) and len(args) <= 1:
+            v = float(x.data)
+            if name == "abs":
+                return number(abs(v), x.is_int) if not args else f(x, *args)
+            if not math.isfinite(v):
+                return number(v)
+            if not args:
+                return number(round(v), True)
+            digits = as_int(args[0], "the number of digits")
+            return number(round(v, digits), x.is_int)
+        return f(x, *args, **kwargs)
+    call.__doc__ = f.__doc__
+    return call
+
+
 def _no_grad():
     return ag.no_grad()
 
@@ -247,6 +266,8 @@ def _make_builtins():
     table = {}
     for name in _ELEMENTWISE + _REDUCTIONS + _SHAPE + _LINALG + _OTHER:
         table[name] = _wrap(name, getattr(fn, name))
+    for name in ("round", "abs"):
+        table[name] = _wrap(name, _python_on_numbers(name, getattr(fn, name)))
     for name in "tensor ones zeros eye arange linspace rand randn ones_like zeros_like".split():
         table[name] = _wrap(name, _creation(getattr(fn, name)))
     table["full"] = _wrap("full", _creation(fn.full))

@@ -77,7 +77,8 @@ class Session:
         self.bind_hook = None
         fn.limits.max_bytes = self.options.max_memory
         # Each G call is a handful of Python frames; allow the G depth limit to be the one hit.
-        sys.setrecursionlimit(max(sys.getrecursionlimit(), 40 * self.max_depth + 10_000))
+        sys.setrecursionlimit(min(max(sys.getrecursionlimit(), 40 * self.max_depth + 10_000),
+                                  2**31 - 1))        # (a C int: --max-depth 10**9 must not overflow)
 
     # ----- running -----
     def run(self, source: str, filename: str = "<input>"):
@@ -117,6 +118,13 @@ class Session:
                              "with --max-depth N or simplify it") from None
         except MemoryError:
             raise memory_limit_error(self.options.max_memory).at(mode.site) from None
+        except SystemError as exc:
+            # CPython 3.11 fails this way when it cannot map memory for more Python frames (one
+            # mapping per 16 KiB of frames: vm.max_map_count is reached near a depth of 10**6)
+            if "without exception set" not in str(exc):
+                raise
+            raise LimitError("recursion too deep for this machine: the interpreter ran out of "
+                             "memory for the call stack; lower --max-depth N") from None
         finally:
             limits.running = False
             mode.enabled = True

@@ -20,7 +20,7 @@ print(x.grad)               # expect: tensor([[2., 2.],
                             # expect:         [2., 2.]])
 y.backward(gradient=ones(2, 2))
 print(x.grad[0])            # expect: tensor([4., 4.])
-print(x.sum(axis=0), round(x.norm().item() ** 2), x.exp().shape, x.reshape(4).shape)   # expect: tensor([4., 6.], grad_fn=<SumBackward1>) tensor(30.) (2, 2) (4,)
+print(x.sum(axis=0), round(x.norm().item() ** 2), x.exp().shape, x.reshape(4).shape)   # expect: tensor([4., 6.], grad_fn=<SumBackward1>) 30 (2, 2) (4,)
 print(x.mean(), x.max(), x.abs().sum())   # expect: tensor(2.5000, grad_fn=<MeanBackward0>) tensor(4., grad_fn=<MaxBackward1>) tensor(10., grad_fn=<SumBackward0>)
 x.requires_grad = False
 print(x.requires_grad)      # expect: False

@@ -1,0 +1,10 @@
+import torch
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+print(x.mean().item(), x.std().item(), x.var().item(), x.norm().item(), x.prod().item())
+print(torch.sigmoid(torch.tensor(0.5)).item(), torch.exp(torch.tensor(1.0)).item())
+print(torch.log(torch.tensor(10.0)).item(), torch.sin(torch.tensor(1.0)).item())
+print(torch.logsumexp(torch.tensor([1.0, 2.0, 3.0]), dim=0).item())
+print(torch.nn.functional.softplus(torch.tensor([1.0, -1.0])).tolist())
+print(torch.linspace(0.0, 1.0, 5).sum().item())
+print(torch.tensor([0.1, 0.2, 0.3]).sum().item())
+print(torch.tensor([0.5, 0.25]).prod().item(), torch.tensor(9.0).sqrt().item())

@@ -1,0 +1,16 @@
+import torch
+# sums whose last bit depends on the order of the additions (PyTorch's: vectors of 4, cascades)
+print(torch.full((20,), 0.05).sum(), torch.full((100,), 0.01).sum())
+print(torch.full((10,), 0.1).sum(), torch.full((10,), 0.1).mean() * 10)
+x = torch.linspace(0.1, 2.0, 20).reshape(4, 5)
+print(x.sum().item(), x.mean().item())
+print(x.sum(dim=0).tolist())
+print(x.sum(dim=1).tolist())
+b = torch.tensor([0.0], requires_grad=True)
+y = torch.linspace(-1.0, 1.0, 9) * 0.3 + b
+(y * y).sum().backward()
+print(b.grad.tolist())
+w = torch.tensor([0.1, 0.2, 0.3, 0.4, 0.5], requires_grad=True)
+z = w + torch.linspace(0.0, 1.0, 35).reshape(7, 5)
+(z * 0.7).sum().backward()
+print(w.grad.tolist())

@@ -1,0 +1,10 @@
+import torch
+x = torch.tensor([[1.0, 2.0, 4.0], [3.0, -1.0, 0.5]], requires_grad=True)
+print(x.var(unbiased=False))
+print(x.std(unbiased=False))
+print(torch.var(x, dim=1, unbiased=False))
+print(x.std(dim=0, correction=0))
+print(x.var(dim=1, keepdim=True, correction=2))
+print(x.var(correction=1), x.var(unbiased=True))
+(x.var(dim=0, unbiased=False).sum() + x.std(unbiased=False)).backward()
+print(x.grad)
