@@ -239,12 +239,16 @@ class _Builder:
         if shape == SCALAR:
             src = self.pick(SHAPES)
             f = self.pick(REDUCE)
-            opts = [lambda: f"{f}({e(src)})", lambda: f"{p(src)}.{f}()", lambda: f"dot({e(V3)}, {e(V3)})",
-                    lambda: f"trace({e(M22)})", lambda: f"det({e(M22)})", lambda: f"{p(V3)}[1]", lambda: f"{p(M23)}[1, 2]",
-                    lambda: f"{p(V2)}[-1]", lambda: f"item({e(SCALAR)})", lambda: f"{p(SCALAR)}.item()", lambda: f"len({e(V3)})",
-                    lambda: f"numel({e(M23)})", lambda: f"{p(M22)}.numel()", lambda: f"norm({e(src)}, p=1)",
-                    lambda: f"sum({e(M23)} @ {e(V3)})", lambda: f"{p(V3)}.max()", lambda: f"{p(M23)}[0][1]",
-                    lambda: f"{p(M23)}.shape[0]", lambda: f"len({p(M32)}.shape)", lambda: f"{p(V3)}.ndim"]
+            opts = [lambda: f"{f}({e(src)})", lambda: f"{p(src)}.{f}()",
+                    lambda: f"dot({e(V3)}, {e(V3)})", lambda: f"trace({e(M22)})",
+                    lambda: f"det({e(M22)})", lambda: f"{p(V3)}[1]", lambda: f"{p(M23)}[1, 2]",
+                    lambda: f"{p(V2)}[-1]", lambda: f"item({e(SCALAR)})",
+                    lambda: f"{p(SCALAR)}.item()", lambda: f"len({e(V3)})",
+                    lambda: f"numel({e(M23)})", lambda: f"{p(M22)}.numel()",
+                    lambda: f"norm({e(src)}, p=1)", lambda: f"sum({p(M23)} @ {p(V3)})",
+                    lambda: f"{p(V3)}.max()", lambda: f"{p(M23)}[0][1]",
+                    lambda: f"{p(M23)}.shape[0]", lambda: f"len({p(M32)}.shape)",
+                    lambda: f"{p(V3)}.ndim"]
             if self.leaves:
                 x, xs = self.pick(sorted(self.leaves.items()))
                 opts.append(lambda: f"sum(grad(sum({self.expr(xs, depth)} * {x}), {x}))")
@@ -255,18 +259,23 @@ class _Builder:
                         opts.append(lambda name=name: f"grad(grad({name}))({e(SCALAR)})")
             return self.pick(opts)()
         if shape == V2:
-            opts = [lambda: f"sum({e(M23)}, axis=1)", lambda: f"{p(M23)}.mean(axis=-1)", lambda: f"{p(M23)} @ {p(V3)}",
-                    lambda: f"matmul({e(M22)}, {e(V2)})", lambda: f"{p(M23)}[:, 0]", lambda: f"{p(V3)}[0:2]",
-                    lambda: f"{p(V3)}[:2]", lambda: f"{p(V3)}[1:]", lambda: f"stack([{e(SCALAR)}, {e(SCALAR)}])",
+            opts = [lambda: f"sum({e(M23)}, axis=1)", lambda: f"{p(M23)}.mean(axis=-1)",
+                    lambda: f"{p(M23)} @ {p(V3)}", lambda: f"matmul({e(M22)}, {e(V2)})",
+                    lambda: f"{p(M23)}[:, 0]", lambda: f"{p(V3)}[0:2]", lambda: f"{p(V3)}[:2]",
+                    lambda: f"{p(V3)}[1:]", lambda: f"stack([{e(SCALAR)}, {e(SCALAR)}])",
                     lambda: f"[{e(SCALAR)}, {e(SCALAR)}]", lambda: f"max({e(M23)}, axis=1)",
-                    lambda: f"{p(M22)}.sum(0)", lambda: f"{p(M32)}[0]", lambda: f"min({e(M22)}, axis=0, keepdims=False)",
-                    lambda: f"softmax({e(V2)})", lambda: f"flatten({e(M22)})[::2]", lambda: f"{p(M32)}[1, :]",
-                    lambda: f"squeeze(reshape({e(V2)}, 2, 1))", lambda: f"cat([{p(V2)}[:1], {p(V2)}[1:]])"]
+                    lambda: f"{p(M22)}.sum(0)", lambda: f"{p(M32)}[0]",
+                    lambda: f"min({e(M22)}, axis=0, keepdims=False)", lambda: f"softmax({e(V2)})",
+                    lambda: f"flatten({e(M22)})[::2]", lambda: f"{p(M32)}[1, :]",
+                    lambda: f"squeeze(reshape({e(V2)}, 2, 1))",
+                    lambda: f"cat([{p(V2)}[:1], {p(V2)}[1:]])"]
         elif shape == V3:
-            opts = [lambda: f"sum({e(M23)}, axis=0)", lambda: f"{p(M23)}[0]", lambda: f"{p(V3)}[::-1]",
-                    lambda: f"log_softmax({e(V3)})", lambda: f"{p(M32)} @ {p(V2)}", lambda: f"{p(M32)}.sum(axis=1)",
-                    lambda: f"cat([{e(V2)}, unsqueeze({e(SCALAR)}, 0)])", lambda: f"{p(M23)}[-1, :]",
-                    lambda: f"prod({e(M23)}, axis=0)", lambda: f"{p(M32)}.T[1]", lambda: f"{p(M23)}.var(axis=0)",
+            opts = [lambda: f"sum({e(M23)}, axis=0)", lambda: f"{p(M23)}[0]",
+                    lambda: f"{p(V3)}[::-1]", lambda: f"log_softmax({e(V3)})",
+                    lambda: f"{p(M32)} @ {p(V2)}", lambda: f"{p(M32)}.sum(axis=1)",
+                    lambda: f"cat([{e(V2)}, unsqueeze({e(SCALAR)}, 0)])",
+                    lambda: f"{p(M23)}[-1, :]", lambda: f"prod({e(M23)}, axis=0)",
+                    lambda: f"{p(M32)}.T[1]", lambda: f"{p(M23)}.var(axis=0)",
                     lambda: f"std({e(M32)}, axis=1)", lambda: f"{p(V3)}.softmax()",
                     lambda: f"logsumexp({e(M23)}, axis=0)", lambda: f"norm({e(M32)}, axis=1)"]
             if self.leaves:
@@ -277,19 +286,24 @@ class _Builder:
                 if fkind == "scal":
                     opts.append(lambda name=name: f"grad({name})({e(V3)})")
         elif shape == M23:
-            opts = [lambda: f"outer({e(V2)}, {e(V3)})", lambda: f"reshape({e(M32)}, 2, 3)", lambda: f"{p(M32)}.T",
-                    lambda: f"transpose({e(M32)})", lambda: f"{p(M22)} @ {p(M23)}", lambda: f"stack([{e(V3)}, {e(V3)}])",
+            opts = [lambda: f"outer({e(V2)}, {e(V3)})", lambda: f"reshape({e(M32)}, 2, 3)",
+                    lambda: f"{p(M32)}.T", lambda: f"transpose({e(M32)})",
+                    lambda: f"{p(M22)} @ {p(M23)}", lambda: f"stack([{e(V3)}, {e(V3)}])",
                     lambda: f"log_softmax({e(M23)}, axis=1)", lambda: f"{p(M32)}.reshape(2, -1)",
-                    lambda: f"transpose({e(M32)}, 0, 1)", lambda: f"unsqueeze({e(V3)}, 0) + zeros(2, 3)",
-                    lambda: f"{p(M23)}[::-1]", lambda: f"{p(M23)}[:, ::-1]",
-                    lambda: f"[{e(V3)}, {e(V3)}]", lambda: f"softmax({e(M23)}, axis=0)"]
+                    lambda: f"transpose({e(M32)}, 0, 1)",
+                    lambda: f"unsqueeze({e(V3)}, 0) + zeros(2, 3)", lambda: f"{p(M23)}[::-1]",
+                    lambda: f"{p(M23)}[:, ::-1]", lambda: f"[{e(V3)}, {e(V3)}]",
+                    lambda: f"softmax({e(M23)}, axis=0)"]
         elif shape == M32:
-            opts = [lambda: f"{p(M23)}.T", lambda: f"{p(M32)} @ {p(M22)}", lambda: f"reshape({e(M23)}, 3, 2)",
-                    lambda: f"stack([{e(V3)}, {e(V3)}], axis=1)", lambda: f"outer({e(V3)}, {e(V2)})",
-                    lambda: f"{p(M23)}.transpose()", lambda: f"{p(M23)}.reshape(-1, 2)", lambda: f"{p(M32)}[::-1, :]"]
+            opts = [lambda: f"{p(M23)}.T", lambda: f"{p(M32)} @ {p(M22)}",
+                    lambda: f"reshape({e(M23)}, 3, 2)",
+                    lambda: f"stack([{e(V3)}, {e(V3)}], axis=1)",
+                    lambda: f"outer({e(V3)}, {e(V2)})", lambda: f"{p(M23)}.transpose()",
+                    lambda: f"{p(M23)}.reshape(-1, 2)", lambda: f"{p(M32)}[::-1, :]"]
         else:  # M22
-            opts = [lambda: f"{p(M23)} @ {p(M32)}", lambda: f"inv({e(M22)} + eye(2) * 3)", lambda: "eye(2)",
-                    lambda: f"outer({e(V2)}, {e(V2)})", lambda: f"{p(M22)}.T", lambda: f"stack([{e(V2)}, {e(V2)}])",
+            opts = [lambda: f"{p(M23)} @ {p(M32)}", lambda: f"inv({e(M22)} + eye(2) * 3)",
+                    lambda: "eye(2)", lambda: f"outer({e(V2)}, {e(V2)})", lambda: f"{p(M22)}.T",
+                    lambda: f"stack([{e(V2)}, {e(V2)}])",
                     lambda: f"reshape({e(V2)} * {p(V2)}[0], 1, 2) * ones(2, 1)",
                     lambda: f"[[{e(SCALAR)}, 1], [2, {e(SCALAR)}]]"]
             for name, fkind in self.funcs:  # (defaults bind each name)

@@ -195,15 +195,18 @@ def test_setting_attributes_is_refused():
 
 # ----- the tables a script can reach -----
 
-# Attribute names that Python, numpy and PyTorch objects have.
+KEYWORDS = ("if elif else while for in def return break continue pass and or not with import from as "
+            "True False None").split()
+# Attribute names that Python, numpy and PyTorch objects have (G's keywords cannot be names).
 PYTHON_NAMES = sorted(set(dir(Tensor)) | set(dir(np.ndarray)) | set(dir(Node)) | set(dir(UserFunction))
                       | set(dir(BuiltinFunction)) | set(dir(Namespace)) | set(dir(DType))
-                      | set(dir(lambda: 0)) | set(dir(py_builtins)) | {
+                      | set(dir(lambda: 0)) | set(dir(py_builtins)) | set(dir("")) | set(dir(())) | {
     "numpy", "storage", "untyped_storage", "data_ptr", "_version", "base", "ctypes", "flat",
     "tofile", "dump", "dumps", "tobytes", "view_as", "register_hook", "retain_grad", "grad_fn_",
     "next_functions", "metadata", "op", "inputs", "saved", "params", "site", "fn", "body", "session",
     "func_globals", "gi_frame", "f_back", "im_func", "members", "apply", "forward", "vjps",
-    "engine", "os", "sys", "np", "numpy", "builtins", "modules", "loader", "spec", "path"})
+    "engine", "os", "sys", "np", "numpy", "builtins", "modules", "loader", "spec", "path"}
+                      - set(KEYWORDS))
 
 # The attributes §6 names, and the PyTorch spellings gradcli adds (`x.size()`, `x.view(…)` …).
 TENSOR_ALLOWED = {"data", "grad", "grad_fn", "requires_grad", "is_leaf", "shape", "ndim", "T", "item",
@@ -225,23 +228,55 @@ FORBIDDEN = {"eval", "exec", "open", "getattr", "setattr", "delattr", "hasattr",
              "subprocess", "importlib", "builtins", "file", "read", "write"}
 
 
+def _attribute_errors(setup, names, allowed=()):
+    """Access `v.NAME` (and call `v.NAME()`) for each name, `v` bound by the G code `setup`: the
+    names that do not fail as they must (SyntaxError for `__name`, else NameError).
+
+    Names beginning with `__` never get past the parser, so a few of them run as programs; the
+    others go through `compiler.get_attr`, which is what `v.NAME` and `v.NAME(…)` compile to
+    (one program per name would take minutes)."""
+    from gradcli.lang.compiler import get_attr
+    from gradcli.lang.runtime import Session
+    session = Session()
+    session.run(setup, "<setup>")
+    v = session.globals["v"]
+    bad = []
+    dunders = [n for n in names if n.startswith("__")]
+    for name in dunders[:5] + dunders[-5:]:
+        for code in (f"v.{name}", f"v.{name}()", f"v.{name} = 1"):
+            status, doc, _ = run(f"{setup}\n{code}\n")
+            if doc.get("error", {}).get("kind") != "SyntaxError":
+                bad.append((code, doc))
+    for name in names:
+        if name.startswith("__") or name in allowed:
+            continue
+        try:
+            get_attr(v, name)
+        except GradcliError as err:
+            if err.kind != "NameError":
+                bad.append((name, err))
+        else:
+            bad.append((name, "no error"))
+    for name in [n for n in names if not n.startswith("__") and n not in allowed][:10]:
+        status, doc, _ = run(f"{setup}\nv.{name}()\n")
+        if doc.get("error", {}).get("kind") != "NameError":
+            bad.append((name + "()", doc))
+    return bad
+
+
 def test_tensor_attributes_are_only_those_of_section_6():
     assert set(B.TENSOR_PROPS) | set(B.TENSOR_METHODS) <= TENSOR_ALLOWED | SECTION7 | TENSOR_EXTRAS
-    bad = []
     names = [n for n in PYTHON_NAMES if n not in B.TENSOR_PROPS and n not in B.TENSOR_METHODS]
-    # one program per name would be slow: the attribute access is the same code for every name
-    for name in names:
-        status, doc, _ = run(f"x = ones(2, requires_grad=True)\nx.{name}\n")
-        kind = doc.get("error", {}).get("kind")
-        if kind != ("SyntaxError" if name.startswith("__") else "NameError"):
-            bad.append((name, doc))
-    assert not bad, bad[:5]
+    for setup in ("v = ones(2, requires_grad=True)", "x = ones(2, requires_grad=True)\nv = x * 2",
+                  "v = 3", "v = ones(2).data", "v = ones(2, requires_grad=True).detach()"):
+        bad = _attribute_errors(setup, names)
+        assert not bad, (setup, bad[:5])
 
 
 def _g_value(v, depth=0):
     """True when `v` is a value a G script may hold (no Python object of ours or numpy's)."""
     if v is None or isinstance(v, (bool, str, range, Tensor, BuiltinFunction, Namespace, DType)):
-        return not isinstance(v, Tensor) or isinstance(v.data, (np.ndarray, np.floating, float))
+        return not isinstance(v, Tensor) or isinstance(v.data, (np.ndarray, np.floating, np.bool_, float))
     if isinstance(v, (list, tuple)) and depth < 4:
         return all(_g_value(x, depth + 1) for x in v)
     if isinstance(v, Node):                     # a grad_fn: its attributes are checked below
@@ -250,7 +285,6 @@ def _g_value(v, depth=0):
 
 
 def test_tensor_properties_and_methods_return_g_values():
-    x = Tensor.__new__(Tensor)
     from gradcli.autograd import functions as fn
     x = fn.ones(2, 2, requires_grad=True)
     y = fn.mul(x, 2.0)
@@ -300,15 +334,8 @@ def test_builtins_table_has_nothing_that_reaches_python():
     ("no_grad", "v = no_grad()"),
 ])
 def test_no_python_attribute_of_any_value(what, setup):
-    bad = []
     allowed = {"grad_fn": set(B.GRAD_FN_METHODS), "module": set(B.TORCH.members)}.get(what, set())
-    for name in PYTHON_NAMES:
-        if name in allowed:
-            continue
-        status, doc, _ = run(f"{setup}\nv.{name}\n")
-        kind = doc.get("error", {}).get("kind")
-        if kind != ("SyntaxError" if name.startswith("__") else "NameError"):
-            bad.append((name, doc))
+    bad = _attribute_errors(setup, PYTHON_NAMES, allowed)
     assert not bad, bad[:5]
 
 
