@@ -489,7 +489,7 @@ def _graph_ops(t):
             continue
         seen.add(id(n))
         ops_seen.add((n.op.name, n.op.node_name))
-        stack.extend(x.grad_fn for x in n.inputs if x.grad_fn is not None)
+        stack.extend(n.parents())
     return ops_seen
 
 

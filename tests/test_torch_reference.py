@@ -123,7 +123,7 @@ def _graph_op_names(tensors):
             continue
         seen.add(id(n))
         names.add(n.op.name)
-        stack.extend(x.grad_fn for x in n.inputs if x.grad_fn is not None)
+        stack.extend(n.parents())
     return names
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import GradError, GTypeError
 from .ops import NumpyF, TensorF, sum_to_np
-from .tensor import F64, Tensor, apply, as_tensor, const, enable_grad, fmt_shape, mode, norm_data
+from .tensor import F64, Node, Tensor, apply, as_tensor, const, enable_grad, fmt_shape, mode, norm_data
 
 
 def _seed(y, gradient, what):
@@ -60,45 +60,61 @@ def propagate(root, seed, create_graph=False, want=(), on_node=None):
             if want and node in want:
                 node_grads[node] = g
             op = node.op
+            vjps = op.vjps
             inputs = node.inputs
             if create_graph:
-                xs = tuple(x if x.data is d else const(d) for x, d in zip(inputs, node.saved))
-                y = apply(op, xs, node.params) if op.save_out else None
+                xs = tuple(None if d is None else x if x.data is d else const(d)
+                           for x, d in zip(inputs, node.saved))
+                y = _output(node) if op.save_out else None
             else:
                 xs = node.saved
                 y = node.out
             p = node.params
             sent = [] if on_node is not None else None
-            i = -1
+            i = 0
             for x in inputs:
+                vjp = vjps[i]
                 i += 1
-                if not x.requires_grad:
-                    continue
-                vjp = op.vjps[i]
-                if vjp is None:
+                if vjp is None or not x.requires_grad:
                     continue
                 gi = vjp(F, g, y, p, *xs)
-                if op.broadcast and gi.shape != x.data.shape:
-                    gi = F.sum_to(gi, x.data.shape)
+                if type(x) is Node:         # an input the node did not keep: its node (same shape)
+                    n = x
+                else:
+                    if op.broadcast and gi.shape != x.data.shape:
+                        gi = F.sum_to(gi, x.data.shape)
+                    n = x.grad_fn
                 if sent is not None:
-                    sent.append((i, gi))
-                n = x.grad_fn
+                    sent.append((i - 1, gi))
                 if n is None:
                     acc = leaf_grads.get(id(x))
                     if acc is None:
                         leaf_grads[id(x)] = [x, gi]
                     else:
                         acc[1] = acc[1] + gi
-                elif n in pending:
-                    pending[n] = pending[n] + gi
-                else:
+                    continue
+                prev = pending.get(n)
+                if prev is None:
                     pending[n] = gi
                     heappush(heap, (n.seq, n))
+                else:
+                    pending[n] = prev + gi
             if sent is not None:
                 on_node(node, g, sent)
     finally:
         mode.enabled = prev_mode
     return leaf_grads, node_grads
+
+
+def _output(node):
+    """The node's saved output as a tensor whose grad_fn is the node: differentiating through
+    it (create_graph) goes back through the node to its inputs, as PyTorch's saved result does."""
+    y = Tensor.__new__(Tensor)
+    y.data = node.out
+    y.requires_grad = True
+    y.grad = None
+    y.grad_fn = node
+    return y
 
 
 def _as_grad(g, x, create_graph):

@@ -23,11 +23,17 @@ from .tensor import F64, Tensor, apply, as_int, as_tensor, const, fmt_shape, to_
 class Op:
     """One differentiable (or not: `vjps=None`) operation."""
 
-    __slots__ = ("name", "node_name", "forward", "vjps", "formulas", "save_out", "broadcast", "fast")
+    __slots__ = ("name", "node_name", "forward", "vjps", "formulas", "save_out", "broadcast", "fast",
+                 "reads", "drop")
 
     def __init__(self, name, node_name, forward, vjps, formulas=(), save_out=False, broadcast=False,
-                 fast=None):
+                 fast=None, reads=None):
         self.fast = fast      # the forward on data alone, when it takes no parameters (a ufunc)
+        # reads[i]: the inputs whose values (or shapes) the VJP of input i reads; None: all of them.
+        # A node keeps only those (PyTorch's saved variables): an intermediate result no VJP
+        # needs is freed as soon as the program drops it, not kept alive by the graph.
+        self.reads = reads
+        self.drop = _drop_table(vjps, reads)
         self.name = name
         self.node_name = node_name
         self.forward = forward
@@ -39,7 +45,7 @@ class Op:
     def renamed(self, node_name):
         """The same op under another PyTorch node name (`SumBackward0` vs `SumBackward1`)."""
         return Op(self.name, node_name, self.forward, self.vjps, self.formulas, self.save_out,
-                  self.broadcast, self.fast)
+                  self.broadcast, self.fast, self.reads)
 
     def error(self, exc, inputs, params):
         """Turn a numpy exception raised by this op's forward into a G error."""
@@ -67,12 +73,30 @@ class Op:
         return ShapeError(f"{self.name}: {msg} (shapes {shapes})")
 
 
+def _drop_table(vjps, reads):
+    """drop[mask][i]: whether a node may let go of input i when the inputs in bit-mask `mask`
+    require grad (bit i: input i), because none of the VJPs that will run reads it."""
+    if vjps is None or reads is None:
+        return None
+    n = len(vjps)
+    table = [None]
+    for mask in range(1, 1 << n):
+        read = set()
+        for j in range(n):
+            if mask >> j & 1 and vjps[j] is not None:
+                read.update(reads[j])
+        table.append(tuple(i not in read for i in range(n)))
+    return tuple(table)
+
+
 TABLE: dict[str, Op] = {}
 
 
-def defop(name, node_name, forward, *vjps, formula=(), save_out=False, broadcast=False, fast=None):
+def defop(name, node_name, forward, *vjps, formula=(), save_out=False, broadcast=False, fast=None,
+          reads=None):
     op = Op(name, node_name, forward, tuple(vjps) if vjps else None,
-            (formula,) if isinstance(formula, str) else tuple(formula), save_out, broadcast, fast)
+            (formula,) if isinstance(formula, str) else tuple(formula), save_out, broadcast, fast,
+            reads)
     TABLE[name] = op
     return op
 
@@ -108,18 +132,21 @@ def _count(shape, axes):
     return n
 
 
+# Each matmul VJP reads only the other input (so a node need not keep the input it
+# differentiates): which of the two was a vector shows in the output's ndim, g.ndim.
+
 def _matmul_vjp_a(F, g, y, p, a, b):
-    if b.ndim == 1:
-        return g * b if a.ndim == 1 else F.unsqueeze(g, -1) * b
-    if a.ndim == 1:
+    if b.ndim == 1:                       # a @ vector: g.ndim is a.ndim - 1
+        return g * b if g.ndim == 0 else F.unsqueeze(g, -1) * b
+    if g.ndim < b.ndim:                   # vector @ b
         return F.squeeze(F.matmul(b, F.unsqueeze(g, -1)), -1)
     return F.matmul(g, F.mT(b))
 
 
 def _matmul_vjp_b(F, g, y, p, a, b):
-    if a.ndim == 1:
-        return g * a if b.ndim == 1 else F.unsqueeze(a, -1) * F.unsqueeze(g, -2)
-    if b.ndim == 1:
+    if a.ndim == 1:                       # vector @ b: g.ndim is b.ndim - 1
+        return g * a if g.ndim == 0 else F.unsqueeze(a, -1) * F.unsqueeze(g, -2)
+    if g.ndim < a.ndim:                   # a @ vector
         return F.squeeze(F.matmul(F.mT(a), F.unsqueeze(g, -1)), -1)
     return F.matmul(F.mT(a), g)
 
@@ -388,17 +415,21 @@ def _cat_vjp(i):
 # ----- arithmetic (broadcasting) -----
 ADD = defop("add", "AddBackward0", lambda p, a, b: a + b,
             lambda F, g, y, p, a, b: g, lambda F, g, y, p, a, b: g,
-            formula=("∂/∂a = grad", "∂/∂b = grad"), broadcast=True, fast=operator.add)
+            formula=("∂/∂a = grad", "∂/∂b = grad"), broadcast=True, fast=operator.add,
+            reads=((), ()))
 SUB = defop("sub", "SubBackward0", lambda p, a, b: a - b,
             lambda F, g, y, p, a, b: g, lambda F, g, y, p, a, b: -g,
-            formula=("∂/∂a = grad", "∂/∂b = -grad"), broadcast=True, fast=operator.sub)
+            formula=("∂/∂a = grad", "∂/∂b = -grad"), broadcast=True, fast=operator.sub,
+            reads=((), ()))
 RSUB = SUB.renamed("RsubBackward1")
 MUL = defop("mul", "MulBackward0", lambda p, a, b: a * b,
             lambda F, g, y, p, a, b: g * b, lambda F, g, y, p, a, b: g * a,
-            formula=("∂/∂a = grad · b", "∂/∂b = grad · a"), broadcast=True, fast=operator.mul)
+            formula=("∂/∂a = grad · b", "∂/∂b = grad · a"), broadcast=True, fast=operator.mul,
+            reads=((1,), (0,)))
 DIV = defop("div", "DivBackward0", lambda p, a, b: a / b,
             lambda F, g, y, p, a, b: g / b, lambda F, g, y, p, a, b: -g * a / (b * b),
-            formula=("∂/∂a = grad / b", "∂/∂b = -grad · a / b²"), broadcast=True, fast=operator.truediv)
+            formula=("∂/∂a = grad / b", "∂/∂b = -grad · a / b²"), broadcast=True, fast=operator.truediv,
+            reads=((1,), (0, 1)))
 POW = defop("pow", "PowBackward0", lambda p, a, b: a ** b,
             # d/dx x**0 = 0 (PyTorch masks exponent == 0); d/db at a == 0 is 0 for b >= 0
             _pow_vjp_a,
@@ -411,11 +442,12 @@ MOD = defop("mod", "RemainderBackward0", lambda p, a, b: np.mod(a, b),
             formula=("∂/∂a = grad", "∂/∂b = -grad · floor(a / b)"), broadcast=True, fast=np.mod)
 MOD1 = MOD.renamed("RemainderBackward1")   # tensor % tensor
 CLONE = defop("clone", "CloneBackward0", lambda p, x: x,   # values never change: no copy needed
-              lambda F, g, y, p, x: g, formula="∂/∂x = grad")
-NEG = defop("neg", "NegBackward0", lambda p, x: -x, lambda F, g, y, p, x: -g, formula="∂/∂x = -grad", fast=operator.neg)
+              lambda F, g, y, p, x: g, formula="∂/∂x = grad", reads=((),))
+NEG = defop("neg", "NegBackward0", lambda p, x: -x, lambda F, g, y, p, x: -g, formula="∂/∂x = -grad", fast=operator.neg,
+            reads=((),))
 # number / tensor is reciprocal(tensor) · number in PyTorch (its values and its node names)
 RECIPROCAL = defop("reciprocal", "ReciprocalBackward0", lambda p, x: 1.0 / x,
-                   lambda F, g, y, p, x: -g * (y * y), formula="∂/∂x = -grad / x²", save_out=True)
+                   lambda F, g, y, p, x: -g * (y * y), formula="∂/∂x = -grad / x²", save_out=True, reads=((),))
 MAXIMUM = defop("maximum", "MaximumBackward0", lambda p, a, b: np.maximum(a, b),
                 lambda F, g, y, p, a, b: F.where(a > b, g, F.where(a == b, 0.5 * g, 0.0)),
                 lambda F, g, y, p, a, b: F.where(b > a, g, F.where(a == b, 0.5 * g, 0.0)),
@@ -435,19 +467,20 @@ WHERE = defop("where", "WhereBackward0", lambda p, c, a, b: np.where(c, a, b),
 
 # ----- elementwise -----
 EXP = defop("exp", "ExpBackward0", lambda p, x: np.exp(x), lambda F, g, y, p, x: g * y,
-            formula="∂/∂x = grad · exp(x)", save_out=True, fast=np.exp)
+            formula="∂/∂x = grad · exp(x)", save_out=True, fast=np.exp, reads=((),))
 LOG = defop("log", "LogBackward0", lambda p, x: np.log(x), lambda F, g, y, p, x: g / x,
             formula="∂/∂x = grad / x", fast=np.log)
 LOG1P = defop("log1p", "Log1PBackward0", lambda p, x: np.log1p(x), lambda F, g, y, p, x: g / (1.0 + x),
               formula="∂/∂x = grad / (1 + x)", fast=np.log1p)
 SQRT = defop("sqrt", "SqrtBackward0", lambda p, x: np.sqrt(x), lambda F, g, y, p, x: g / (2.0 * y),
-             formula="∂/∂x = grad / (2·sqrt(x))   (inf at 0)", save_out=True, fast=np.sqrt)
+             formula="∂/∂x = grad / (2·sqrt(x))   (inf at 0)", save_out=True, fast=np.sqrt,
+             reads=((),))
 SIN = defop("sin", "SinBackward0", lambda p, x: np.sin(x), lambda F, g, y, p, x: g * F.cos(x),
             formula="∂/∂x = grad · cos(x)", fast=np.sin)
 COS = defop("cos", "CosBackward0", lambda p, x: np.cos(x), lambda F, g, y, p, x: -g * F.sin(x),
             formula="∂/∂x = -grad · sin(x)", fast=np.cos)
 TAN = defop("tan", "TanBackward0", lambda p, x: np.tan(x), lambda F, g, y, p, x: g * (1.0 + y * y),
-            formula="∂/∂x = grad · (1 + tan²(x))", save_out=True, fast=np.tan)
+            formula="∂/∂x = grad · (1 + tan²(x))", save_out=True, fast=np.tan, reads=((),))
 ASIN = defop("asin", "AsinBackward0", lambda p, x: np.arcsin(x),
              lambda F, g, y, p, x: g / F.sqrt(1.0 - x * x), formula="∂/∂x = grad / sqrt(1 - x²)", fast=np.arcsin)
 ACOS = defop("acos", "AcosBackward0", lambda p, x: np.arccos(x),
@@ -459,10 +492,11 @@ SINH = defop("sinh", "SinhBackward0", lambda p, x: np.sinh(x), lambda F, g, y, p
 COSH = defop("cosh", "CoshBackward0", lambda p, x: np.cosh(x), lambda F, g, y, p, x: g * F.sinh(x),
              formula="∂/∂x = grad · sinh(x)", fast=np.cosh)
 TANH = defop("tanh", "TanhBackward0", lambda p, x: np.tanh(x), lambda F, g, y, p, x: g * (1.0 - y * y),
-             formula="∂/∂x = grad · (1 - tanh²(x))", save_out=True, fast=np.tanh)
+             formula="∂/∂x = grad · (1 - tanh²(x))", save_out=True, fast=np.tanh,
+             reads=((),))
 SIGMOID = defop("sigmoid", "SigmoidBackward0", lambda p, x: _sigmoid(x),
                 lambda F, g, y, p, x: g * y * (1.0 - y),
-                formula="∂/∂x = grad · σ(x) · (1 - σ(x))", save_out=True)
+                formula="∂/∂x = grad · σ(x) · (1 - σ(x))", save_out=True, reads=((),))
 RELU = defop("relu", "ReluBackward0", lambda p, x: np.maximum(x, 0.0), lambda F, g, y, p, x: F.where(x > 0, g, 0.0),
              formula="∂/∂x = grad · [x > 0]   (0 at x = 0)")
 SOFTPLUS = defop("softplus", "SoftplusBackward0", _softplus_forward,
@@ -549,7 +583,8 @@ SETITEM_INDEX = SETITEM.renamed("IndexPutBackward0")   # t[[0, 3]] = v (index_pu
 
 # ----- linear algebra -----
 MATMUL = defop("matmul", "MmBackward0", lambda p, a, b: np.matmul(a, b), _matmul_vjp_a, _matmul_vjp_b,
-               formula=("∂/∂A = grad @ Bᵀ", "∂/∂B = Aᵀ @ grad"), broadcast=True, fast=np.matmul)
+               formula=("∂/∂A = grad @ Bᵀ", "∂/∂B = Aᵀ @ grad"), broadcast=True, fast=np.matmul,
+               reads=((1,), (0,)))
 MV = MATMUL.renamed("MvBackward0")
 DOT = MATMUL.renamed("DotBackward0")
 BMM = MATMUL.renamed("BmmBackward0")

@@ -33,17 +33,20 @@ _f64 = np.float64
 _ndarray = np.ndarray
 _bool_ = np.bool_
 _new = object.__new__
-_seq = itertools.count()
+_seq = itertools.count(-1, -1)   # node numbers, negative: see Node
 
 
 class _Mode:
     """Global autograd state: grad mode, and the source site the language is running (or None)."""
 
-    __slots__ = ("enabled", "site")
+    __slots__ = ("enabled", "site", "keep")
 
     def __init__(self):
         self.enabled = True
         self.site = None      # set by the interpreter before it calls an op; saved on the node
+        # True: every node keeps all its input tensors and their values, for the language's
+        # --graph/--explain/graph(t), which show them; False (the library): only what VJPs read
+        self.keep = False
 
 
 mode = _Mode()
@@ -52,13 +55,27 @@ mode = _Mode()
 class Node:
     """One recorded op: what ran (`op`), on which tensors, with which saved values.
 
-    `saved` holds the input data as they were when the op ran, so a later in-place update of a
-    leaf (the SGD step) does not change what this graph differentiates. `seq` orders nodes by
-    creation, which is a topological order: a node is always newer than its inputs' nodes
-    (stored negated, so the newest node sorts first).
+    `inputs[i]` is where input i's gradient goes: the input tensor itself, or — when no VJP of
+    the op reads that input and it has the output's shape — just its `grad_fn` node (or the
+    shared `CONST` for an input that needs no gradient), so the graph does not keep an
+    intermediate result alive that backward never looks at (PyTorch's saved variables).
+    `saved[i]` holds input i's data as it was when the op ran (None when dropped), so a later
+    in-place update of a leaf (the SGD step) does not change what this graph differentiates.
+    `seq` orders nodes by creation, which is a topological order: a node is always newer than
+    its inputs' nodes (stored negated, so the newest node sorts first).
     """
 
     __slots__ = ("op", "inputs", "saved", "params", "out", "seq", "site", "name")
+
+    requires_grad = True      # a node standing among `inputs` carries a gradient, as its tensor did
+
+    @property
+    def grad_fn(self):
+        return self
+
+    def parents(self):
+        """The nodes of this node's inputs (PyTorch's next_functions, without the leaves)."""
+        return [x.grad_fn for x in self.inputs if x.grad_fn is not None]
 
     def __init__(self, op, inputs, saved, params, out):
         self.op = op
@@ -66,7 +83,7 @@ class Node:
         self.saved = saved
         self.params = params
         self.out = out
-        self.seq = -next(_seq)   # negative: the newest node is the smallest, first off a min-heap
+        self.seq = next(_seq)    # negative: the newest node is the smallest, first off a min-heap
         self.site = mode.site
         self.name = None
 
@@ -245,6 +262,8 @@ def fmt_shape(shape):
 
 
 CONST = const(_f64(0.0))   # stands for a plain-number operand among a node's inputs
+_NONE1 = (None,)
+_NONE2 = (None, None)
 
 
 def as_int(value, what="an integer"):
@@ -304,14 +323,44 @@ def apply(op, inputs, params=None):
     r.data = out
     r.grad = None
     if mode.enabled and op.vjps is not None:
+        mask = 0
+        bit = 1
         for x in inputs:
             if x.requires_grad:
-                r.requires_grad = True
-                r.grad_fn = Node(op, inputs, datas, params, out if op.save_out else None)
-                return r
+                mask |= bit
+            bit <<= 1
+        if mask:
+            if op.drop is not None and not mode.keep:
+                inputs, datas = _lean(inputs, datas, op.drop[mask], out)
+            r.requires_grad = True
+            r.grad_fn = Node(op, inputs, datas, params, out if op.save_out else None)
+            return r
     r.requires_grad = False
     r.grad_fn = None
     return r
+
+
+def _lean(inputs, datas, drop, out):
+    """What a node keeps of its inputs when the VJPs that will run read only some of them.
+
+    An unread input that needs no gradient becomes the shared `CONST`; an unread intermediate
+    result becomes its `grad_fn` node (when it has the output's shape: the engine needs no
+    shape to undo broadcasting); an unread leaf stays, but not its data.
+    """
+    ins = list(inputs)
+    ds = list(datas)
+    for i, d in enumerate(drop):
+        if d:
+            x = ins[i]
+            if not x.requires_grad:
+                ins[i] = CONST
+                ds[i] = None
+            elif x.grad_fn is None:
+                ds[i] = None
+            elif type(out) is _f64 or ds[i].shape == out.shape:
+                ins[i] = x.grad_fn
+                ds[i] = None
+    return tuple(ins), tuple(ds)
 
 
 def _memory_error():
@@ -325,6 +374,7 @@ def unary_fn(op):
     """A fast function applying a one-input op with no parameters (sin, exp, neg …)."""
     fwd = op.fast or (lambda x: op.forward(None, x))
     save = op.save_out
+    drop = op.drop is not None and op.drop[1][0]   # the VJP does not read x: keep only its node
 
     def f(x):
         if type(x) is not Tensor:
@@ -343,7 +393,21 @@ def unary_fn(op):
         r.grad = None
         if x.requires_grad and mode.enabled:
             r.requires_grad = True
-            r.grad_fn = Node(op, (x,), (xd,), None, out if save else None)
+            n = _new(Node)                  # Node.__init__'s work, inline (see binary_fn)
+            n.op = op
+            if drop and not mode.keep:      # elementwise: x has the output's shape
+                xn = x.grad_fn
+                n.inputs = (x,) if xn is None else (xn,)
+                n.saved = _NONE1
+            else:
+                n.inputs = (x,)
+                n.saved = (xd,)
+            n.params = None
+            n.out = out if save else None
+            n.seq = next(_seq)
+            n.site = mode.site
+            n.name = None
+            r.grad_fn = n
         else:
             r.requires_grad = False
             r.grad_fn = None
@@ -356,22 +420,26 @@ def binary_fn(op):
     """A fast function applying a two-input op with no parameters (add, mul, matmul …).
 
     A plain number operand is not made into a tensor: the node keeps its value in `saved` and
-    the shared constant `CONST` stands in its place among the inputs.
+    the shared constant `CONST` stands in its place among the inputs. The node is built inline
+    (`Node.__init__`'s work without its call): this is the hottest path of graph building.
     """
     fwd = op.fast or (lambda a, b: op.forward(None, a, b))
+    drop = op.drop
 
     def f(a, b):
         if type(a) is Tensor:
             ad = a.data
         elif type(a) is float or type(a) is int:
-            a, ad = CONST, _f64(a)
+            ad = _f64(a)
+            a = CONST
         else:
             a = as_tensor(a)
             ad = a.data
         if type(b) is Tensor:
             bd = b.data
         elif type(b) is float or type(b) is int:
-            b, bd = CONST, _f64(b)
+            bd = _f64(b)
+            b = CONST
         else:
             b = as_tensor(b)
             bd = b.data
@@ -387,9 +455,44 @@ def binary_fn(op):
         r = _new(Tensor)
         r.data = out
         r.grad = None
-        if (a.requires_grad or b.requires_grad) and mode.enabled:
+        ra = a.requires_grad
+        rb = b.requires_grad
+        if (ra or rb) and mode.enabled:
             r.requires_grad = True
-            r.grad_fn = Node(op, (a, b), (ad, bd), None, None)
+            if drop is not None and not mode.keep:     # `_lean`, inline
+                da, db = drop[ra + 2 * rb]
+                # an input dropped for its node must have the output's shape: sure when the
+                # other operand is a number (or everything is 0-d), else compared
+                anum = a is CONST
+                bnum = b is CONST
+                if da:
+                    if not ra:
+                        a = CONST
+                        ad = None
+                    elif a.grad_fn is None:
+                        ad = None
+                    elif bnum or type(out) is _f64 or ad.shape == out.shape:
+                        a = a.grad_fn
+                        ad = None
+                if db:
+                    if not rb:
+                        b = CONST
+                        bd = None
+                    elif b.grad_fn is None:
+                        bd = None
+                    elif anum or type(out) is _f64 or bd.shape == out.shape:
+                        b = b.grad_fn
+                        bd = None
+            n = _new(Node)
+            n.op = op
+            n.inputs = (a, b)
+            n.saved = (ad, bd) if ad is not None or bd is not None else _NONE2
+            n.params = None
+            n.out = None
+            n.seq = next(_seq)
+            n.site = mode.site
+            n.name = None
+            r.grad_fn = n
         else:
             r.requires_grad = False
             r.grad_fn = None

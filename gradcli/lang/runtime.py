@@ -110,6 +110,8 @@ class Session:
         hooks.print = self._print
         hooks.graph = self._graph
         mode.enabled = True
+        keep = mode.keep
+        mode.keep = True                # nodes keep every input: --graph/--explain show them
         limits.running = True           # the memory watchdog may stop this code, and only it
         try:
             code()
@@ -128,6 +130,7 @@ class Session:
         finally:
             limits.running = False
             mode.enabled = True
+            mode.keep = keep
             mode.site = None
             self.depth = 0
 
