@@ -181,7 +181,7 @@ def _fail(out, session, err, as_json) -> int:
     # Free the run's values (the error may be "out of memory"): the traceback holds the frames
     # that hold the last values computed.
     err.__traceback__ = err.__context__ = err.__cause__ = None
-    session.release()
+    session.release(collect=isinstance(err, LimitError))
     if as_json:
         from .render.report import error_document
         out.write(error_document(err))

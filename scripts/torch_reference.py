@@ -222,7 +222,7 @@ for fn, gen, smooth in [("exp", U, True), ("log", P, True), ("log1p", lambda *s:
                         ("asin", lambda *s: U(*s, lo=-0.9, hi=0.9), True),
                         ("acos", lambda *s: U(*s, lo=-0.9, hi=0.9), True), ("atan", S, True),
                         ("sinh", U, True), ("cosh", U, True), ("tanh", S, True), ("sigmoid", S, True),
-                        ("softplus", S, True), ("relu", S, False), ("abs", S, False), ("sign", S, False),
+                        ("softplus", S, True), ("relu", S, True), ("abs", S, False), ("sign", S, False),
                         ("floor", OFF, False), ("ceil", OFF, False), ("round", OFF, False)]:
     case(fn, f"lambda x: T.{fn}(x)", gen(2, 3), second=smooth)
     case(f"{fn}_0d", f"lambda x: T.{fn}(x)", gen())
@@ -422,7 +422,8 @@ def run(name, src, inputs, second):
     gs = torch.autograd.grad(out, xs, grad_outputs=w, create_graph=second, allow_unused=True,
                              materialize_grads=True)
     record["grads"] = [encode(g.detach().tolist()) for g in gs]
-    if second:
+    if second:      # the node names of gradients made with create_graph=True
+        record["grads_grad_fn"] = [g.grad_fn.name() if g.grad_fn is not None else None for g in gs]
         us = [torch.tensor(rng.uniform(-1, 1, a.shape)) for a in inputs]
         s = sum((g * u).sum() for g, u in zip(gs, us))
         g2 = (torch.autograd.grad(s, xs, allow_unused=True, materialize_grads=True) if s.requires_grad

@@ -557,3 +557,42 @@ def test_lean_nodes_give_the_gradients_of_nodes_that_keep_everything(steps, seed
         results.append([arr(t) for t in (out, gx, gy, hx, hy)])
     for lean, kept in zip(*results):
         np.testing.assert_array_equal(lean, kept)
+
+
+def test_create_graph_gradients_have_pytorchs_grad_fn():
+    """The backward of an activation is an op of its own, as in PyTorch, and a leaf's first .grad
+    under create_graph is a copy (CopyBackwards); later ones add (AddBackward0)."""
+    x = T([0.5, -1.0])
+    for f, name in [(ag.tanh, "TanhBackwardBackward0"), (ag.sigmoid, "SigmoidBackwardBackward0"),
+                    (ag.relu, "ThresholdBackwardBackward0"), (ag.softplus, "SoftplusBackwardBackward0"),
+                    (lambda t: ag.softmax(t, 0), "SoftmaxBackwardDataBackward0"),
+                    (lambda t: ag.log_softmax(t, 0), "LogSoftmaxBackwardDataBackward0"),
+                    (lambda t: t ** 3, "MulBackward0"), (ag.asin, "MulBackward0")]:
+        g = ag.grad(ag.sum(f(x) * ag.tensor([1.0, 2.0])), x, create_graph=True)
+        assert g.grad_fn.op.node_name == name and g.requires_grad
+    z = T(2.0)
+    (z ** 3).backward(create_graph=True)
+    assert z.grad.grad_fn.op.node_name == "CopyBackwards" and float(z.grad) == 12.0
+    (z ** 3).backward(create_graph=True)
+    assert z.grad.grad_fn.op.node_name == "AddBackward0" and float(z.grad) == 24.0
+    w = T(2.0)
+    (w * 3).backward(create_graph=True)          # a gradient that is a constant: no grad_fn
+    assert w.grad.grad_fn is None and float(w.grad) == 3.0
+
+
+def test_retain_grad_keeps_a_non_leaf_gradient():
+    x = T([1.0, 2.0])
+    y = x * 3
+    z = (y * y).sum()
+    assert not y.retains_grad
+    y.retain_grad()
+    z.retain_grad()
+    assert y.retains_grad and not x.retains_grad
+    z.backward()
+    np.testing.assert_array_equal(arr(y.grad), [6.0, 12.0])
+    assert float(z.grad) == 1.0
+    z.backward()                        # accumulates, as a leaf's .grad does
+    np.testing.assert_array_equal(arr(y.grad), [12.0, 24.0])
+    np.testing.assert_array_equal(arr(x.grad), [36.0, 72.0])
+    with pytest.raises(GradError):
+        ag.tensor([1.0]).retain_grad()

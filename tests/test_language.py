@@ -309,3 +309,15 @@ def test_jacobian_and_hessian_take_a_list_of_inputs_as_it_is():
                    "j = jacobian(y, [x, w])\nh = hessian(y, [x, w])")
     assert [float(t.data) for t in s.globals["j"]] == [9.0, 12.0]
     assert [[float(t.data) for t in row] for row in s.globals["h"]] == [[0.0, 6.0], [6.0, 4.0]]
+
+
+def test_zero_in_place_where_pytorch_allows_it():
+    s = run_source("w = ones(2, requires_grad=True)\n(w * w).sum().backward()\ng = w.grad\n"
+                   "w.grad.zero_()\nwith no_grad():\n    w.zero_()\nd = w.grad.data")
+    assert s.globals["g"] is s.globals["w"].grad and s.globals["g"].data.tolist() == [0.0, 0.0]
+    assert s.globals["w"].data.tolist() == [0.0, 0.0] and s.globals["w"].requires_grad
+    assert s.globals["d"] is s.globals["w"].grad
+    for code in ["w = ones(2, requires_grad=True)\nw.zero_()",
+                 "w = ones(2, requires_grad=True)\ny = w * 2\nwith no_grad():\n    y.zero_()"]:
+        err = error_of(code)
+        assert err.kind == "GradError" and "in place" in err.message and err.span.line >= 2, code

@@ -76,6 +76,9 @@ REDUCE = [((), None, False), ((5,), None, False), ((5,), 0, True), ((3, 4), None
           ((2, 3, 4), [1], True), ((2, 3, 4), (0, 1, 2), False), ((2, 3, 4), -2, False)]
 
 
+SAME = [(), (4,), (2, 3), (2, 1, 3)]
+
+
 def random_shape(rng, min_ndim=0, max_ndim=3):
     return tuple(int(d) for d in rng.integers(1, 4, size=rng.integers(min_ndim, max_ndim + 1)))
 
@@ -110,6 +113,16 @@ def binary(fn, sample_a, sample_b=None, pairs=BCAST, valid=None, **kw):
                 raise AssertionError("no valid sample")
             out.append(Case(fn, [a, b], f"{sa}x{sb}", **kw))
         return out
+    return gen
+
+
+def same_shape(fn, sample_a, sample_b=None, shapes=SAME, **kw):
+    """Two inputs of one shape (the backward functions: a gradient and the value it goes with)."""
+    sample_b = sample_b or sample_a
+
+    def gen(rng):
+        return [Case(fn, [sample_a(rng, s), sample_b(rng, s)], f"{s}", **kw)
+                for s in list(shapes) + [random_shape(rng) for _ in range(2)]]
     return gen
 
 
@@ -230,7 +243,8 @@ def _expand_cases(rng):
 
 
 def _sum_to_cases(rng):
-    return [Case(lambda t, s=s: apply(ops.SUM_TO, (t,), s), [U(rng, s0)], f"{s0}->{s}")
+    """TensorF.sum_to (what undoes broadcasting under create_graph): sum and view, as PyTorch."""
+    return [Case(lambda t, s=s: ops.TensorF.sum_to(t, s), [U(rng, s0)], f"sum_to {s0}->{s}")
             for s0, s in [((2, 3, 4), (3, 1)), ((2, 3, 4), (4,)), ((3, 4), ()), ((2, 3), (2, 1))]]
 
 
@@ -313,16 +327,40 @@ CASES: dict[str, Callable] = {
     "div": join(binary(lambda a, b: a / b, U, signed),
                 fixed(lambda rng: Case(lambda b: 2.0 / b, [signed(rng, (3,))], "2 / t"),
                       lambda rng: Case(lambda a: a / 3.0, [U(rng, (3,))], "t / 3"))),
-    "pow": join(binary(lambda a, b: a ** b, _pos, lambda rng, s: U(rng, s, -2, 2)),
+    # t ** number (PyTorch's special cases 3, -2 and -0.5 among them), t ** constant tensor
+    "pow": join(fixed(*[lambda rng, e=e: Case(lambda a: a ** e, [_pos(rng, (2, 3))], f"t ** {e}")
+                        for e in (2.0, 3.0, -2.0, -0.5, 0.5, -1.0, 1.5, -2.5)]),
                 fixed(lambda rng: Case(lambda a: a ** 3.0, [U(rng, (2, 3), -2, 2)], "t ** 3, negative base"),
-                      lambda rng: Case(lambda a: a ** 0.5, [_pos(rng, (3,))], "t ** 0.5"),
-                      lambda rng: Case(lambda b: 2.0 ** b, [U(rng, (3,))], "2 ** t"),
+                      lambda rng: Case(lambda a: (a ** 3.0) * 2.0 ** 0.0, [U(rng, (3,))], "t ** 3 vector"),
                       lambda rng: Case(lambda a, c=ag.tensor([1.0, -2.0, 0.5]): ag.pow(a, c),
-                                       [_pos(rng, (2, 3))], "pow(t, constant tensor)"))),
+                                       [_pos(rng, (2, 3))], "pow(t, constant tensor)"),
+                      lambda rng: Case(lambda a, c=ag.tensor([[1.0], [-2.0]]): ag.pow(a, c),
+                                       [_pos(rng, (3,))], "pow(t, constant tensor) broadcasting t"),
+                      lambda rng: Case(lambda a, c=ag.tensor([1.0, 3.0]): ag.pow(a, c),
+                                       [_pos(rng, (2, 1))], "pow(t, constant tensor) broadcasting c"))),
+    # tensor ** tensor (PowBackward1), number ** tensor (PowBackward2)
+    "pow1": join(binary(lambda a, b: a ** b, _pos, lambda rng, s: U(rng, s, -2, 2)),
+                 fixed(lambda rng: Case(lambda b: 2.0 ** b, [U(rng, (3,))], "2 ** t"))),
     "mod": _mod_cases,
+    # the backward functions of activations, ops of their own (what create_graph=True records)
+    "tanh_backward": same_shape(lambda g, y: apply(ops.TANH_BACKWARD, (g, y)), U),
+    "sigmoid_backward": same_shape(lambda g, y: apply(ops.SIGMOID_BACKWARD, (g, y)), U),
+    "threshold_backward": same_shape(lambda g, y: apply(ops.THRESHOLD_BACKWARD, (g, y)), U,
+                                     lambda rng, s: away(rng, s, -1, 1)),
+    "softplus_backward": join(same_shape(lambda g, x: apply(ops.SOFTPLUS_BACKWARD, (g, x)), U,
+                                         lambda rng, s: U(rng, s, -3, 3)),
+                              fixed(lambda rng: Case(lambda g, x: apply(ops.SOFTPLUS_BACKWARD, (g, x)),
+                                                     [U(rng, (3,)), U(rng, (3,), 21, 25)], "x > 20"))),
+    "softmax_backward": join(*[fixed(lambda rng, d=d: Case(lambda g, y: apply(ops.SOFTMAX_BACKWARD, (g, y), d),
+                                                           [U(rng, (2, 3)), U(rng, (2, 3), 0.1, 0.9)], f"dim {d}"))
+                               for d in (0, 1, -1)]),
+    "log_softmax_backward": join(*[fixed(lambda rng, d=d: Case(
+        lambda g, y: apply(ops.LOG_SOFTMAX_BACKWARD, (g, y), d), [U(rng, (2, 3)), U(rng, (2, 3), -2, -0.1)],
+        f"dim {d}")) for d in (0, 1, -1)]),
     "neg": unary(lambda x: -x, U),
     "reciprocal": unary(lambda x: ag.rdiv_number(2.0, x), lambda rng, s: away(rng, s, -2, 2, margin=0.3)),
-    "clone": unary(ag.clone, U),
+    "clone": join(unary(ag.clone, U),
+                  fixed(lambda rng: Case(lambda x: apply(ops.COPY, (x,)), [U(rng, (2, 3))], "CopyBackwards"))),
     "maximum": binary(ag.maximum, U, valid=lambda a, b: np.all(np.abs(a - b) > 0.05)),
     "minimum": binary(ag.minimum, U, valid=lambda a, b: np.all(np.abs(a - b) > 0.05)),
     "where": _where_cases,
@@ -352,7 +390,8 @@ CASES: dict[str, Callable] = {
     "round": unary(ag.round, lambda rng, s: away(rng, s, -3, 3, np.arange(-3, 3) + 0.5, 0.1)),
     "clamp": _clamp_cases,
     # reductions
-    "sum": join(reductions(ag.sum), fixed(lambda rng: Case(lambda x: x.sum(axis=0), [U(rng, (3, 2))], "method"))),
+    "sum": join(reductions(ag.sum), fixed(lambda rng: Case(lambda x: x.sum(axis=0), [U(rng, (3, 2))], "method")),
+                _sum_to_cases),
     "mean": reductions(ag.mean),
     "prod": join(reductions(ag.prod, signed),
                  fixed(lambda rng: Case(ag.prod, [signed(rng, (7,))], "7 factors"))),
@@ -370,7 +409,6 @@ CASES: dict[str, Callable] = {
     "reshape": _reshape_cases,
     "permute": _permute_cases,
     "broadcast_to": _expand_cases,
-    "sum_to": _sum_to_cases,
     "getitem": _getitem_cases,
     "scatter": _scatter_cases,
     "setitem": _setitem_cases,
@@ -519,14 +557,17 @@ def test_broadcasting_ops_have_broadcasting_cases():
     for name, op in ops.TABLE.items():
         if not op.broadcast:
             continue
-        first = other = False
+        first = other = two = False
         for n, case in ALL:
             if n != name:
                 continue
             out = _value(case.fn, [np.asarray(a, float) for a in case.inputs]).shape
             shapes = [np.shape(a) for a in case.inputs]
-            first |= shapes[0] != out and len(shapes) > 1
+            two |= len(shapes) > 1
+            first |= shapes[0] != out
             other |= any(s != out for s in shapes[1:])
+        if not two:     # `t ** number`: the exponent never needs a gradient (pow1 is t ** t)
+            other = True
         assert first and other, f"{name}: no case broadcasting {'the first' if not first else 'another'} input"
 
 

@@ -34,21 +34,6 @@ RTOL = 1e-6
 # Genuine differences from PyTorch that are not fixed (yet): program -> why. strict=True, so a
 # program that starts to match fails here until its entry is removed.
 XFAIL = {
-    "grad_fn_create_graph": (
-        "the gradient computed with create_graph=True has the grad_fn of the last op of G's VJP "
-        "(MulBackward0), not PyTorch's double-backward node (TanhBackwardBackward0, "
-        "SigmoidBackwardBackward0, CopyBackwards for a .grad made by backward(create_graph=True))"),
-    "grad_fn_matmul_vector_matrix": (
-        "vector @ matrix records one MmBackward0 node; PyTorch unsqueezes, runs mm and squeezes, so "
-        "its result's grad_fn is SqueezeBackward4 (kept on purpose: tests/test_torch_reference.py "
-        "NODE_NAME_DIFFERENCES)"),
-    "grad_fn_matmul_batched": (
-        "batched matmul records BmmBackward0; PyTorch's torch.matmul reshapes to bmm and back, so its "
-        "result's grad_fn is UnsafeViewBackward0 (kept on purpose: tests/test_torch_reference.py "
-        "NODE_NAME_DIFFERENCES)"),
-    "grad_fn_reshape_noncontiguous": (
-        "reshape of a transposed (non-contiguous) tensor copies in PyTorch (UnsafeViewBackward0); "
-        "G has no strides and always records ViewBackward0"),
 }
 
 _NUMBER = re.compile(r"(?<![\w.])[-+]?(?:(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|inf|nan)(?![\w.])")

@@ -12,7 +12,7 @@ from heapq import heappop, heappush
 import numpy as np
 
 from ..errors import GradError, GTypeError
-from .ops import NumpyF, TensorF, sum_to_np
+from .ops import COPY, NumpyF, TensorF, sum_to_np
 from .tensor import F64, Node, Tensor, apply, as_tensor, const, enable_grad, fmt_shape, mode, norm_data
 
 
@@ -57,7 +57,7 @@ def propagate(root, seed, create_graph=False, want=(), on_node=None):
         while heap:
             node = heappop(heap)[1]
             g = pending.pop(node)
-            if want and node in want:
+            if node.retain is not None or (want and node in want):
                 node_grads[node] = g
             op = node.op
             vjps = op.vjps
@@ -135,10 +135,15 @@ def backward(y, gradient=None, retain_graph=None, create_graph=False):
         raise GradError("backward() of a tensor that does not require grad: nothing to "
                         "differentiate. Mark an input with requires_grad=True (or --wrt NAME)")
     seed = _seed(y, gradient, "backward")
-    leaves, _ = propagate(y, seed, create_graph)
-    for leaf, g in leaves.values():
+    leaves, nodes = propagate(y, seed, create_graph)
+    # leaves, and the non-leaf tensors that asked for it (retain_grad)
+    targets = list(leaves.values()) + [[n.retain, g] for n, g in nodes.items() if n.retain is not None]
+    for leaf, g in targets:
         g = _as_grad(g, leaf, create_graph)
         if leaf.grad is None:
+            if g.requires_grad:     # create_graph: PyTorch's AccumulateGrad stores a copy
+                with enable_grad():
+                    g = apply(COPY, (g,))
             leaf.grad = g
         elif create_graph or g.requires_grad:
             with enable_grad():

@@ -322,6 +322,11 @@ def reshape(x, *shape):
         raise ShapeError(f"cannot reshape a tensor of shape {fmt_shape(x.shape)} ({size} elements) "
                          f"to {fmt_shape(dims)}")
     # to the same shape too: PyTorch records a ViewBackward0 node all the same
+    d = x.data
+    if d.ndim and d.size > 1 and not d.flags.c_contiguous \
+            and not np.may_share_memory(np.reshape(d, dims), d):
+        # no view can do it (a transposed tensor): PyTorch copies, then views the copy
+        return apply(_ops.UNSAFE_VIEW, (clone(x),), dims)
     return apply(_ops.RESHAPE, (x,), dims)
 
 
@@ -518,9 +523,20 @@ def matmul(a, b):
     na, nb = a.data.ndim, b.data.ndim
     if na == 0 or nb == 0:
         raise ShapeError("matmul needs tensors with at least one dimension; use * for scalars")
-    op = (_ops.MATMUL if na == nb == 2 else _ops.DOT if na == nb == 1 else
-          _ops.MV if na == 2 and nb == 1 else _ops.BMM if na > 2 or nb > 2 else _ops.MATMUL)
-    return apply(op, (a, b))
+    if na == nb == 1:
+        return apply(_ops.DOT, (a, b))
+    if na == 2 and nb == 1:
+        return apply(_ops.MV, (a, b))
+    if na == 1 and nb == 2:      # PyTorch: a.unsqueeze(0).mm(b).squeeze_(0)
+        return apply(_ops.SQUEEZE4, (_mm(unsqueeze(a, 0), b),), (b.data.shape[1],))
+    # batched: one product node; PyTorch's matmul folds or expands the batch, runs mm or bmm and
+    # ends in a view of the result (a copy when it folded a matrix @ batch whose matrix needs grad)
+    out = apply(_ops.BMM, (a, b))
+    if not out.requires_grad:
+        return out
+    if na == 2 and b.data.ndim > 2 and a.requires_grad:
+        return apply(_ops.CLONE, (out,))
+    return apply(_ops.UNSAFE_VIEW, (out,), out.data.shape)
 
 
 def dot(a, b):
@@ -576,19 +592,22 @@ logical_and, logical_or = _cmp(_ops.AND), _cmp(_ops.OR)
 # ----- creation -----
 
 class _RNG:
-    """The random generator, made on first use (importing numpy.random costs ~15 ms at start)."""
+    """PyTorch's CPU generator (rng.py), made on first use (numpy.random costs ~15 ms at start)."""
 
     _gen = None
 
     @classmethod
     def get(cls):
         if cls._gen is None:
-            cls._gen = np.random.default_rng()
+            from .rng import Generator
+            cls._gen = Generator()
         return cls._gen
 
 
 def seed(n):
-    _RNG._gen = np.random.default_rng(as_int(n, "a seed"))
+    """torch.manual_seed(n): rand and randn then give PyTorch's numbers."""
+    from .rng import Generator
+    _RNG._gen = Generator(as_int(n, "a seed"))
 
 
 def _leaf(data, requires_grad):
@@ -665,11 +684,13 @@ def linspace(a, b, n, requires_grad=False):
 
 
 def rand(*shape, requires_grad=False):
-    return _leaf(_RNG.get().random(_dims(shape)), requires_grad)
+    dims = _dims(shape)
+    return _leaf(_RNG.get().uniform(math.prod(dims)).reshape(dims), requires_grad)
 
 
 def randn(*shape, requires_grad=False):
-    return _leaf(_RNG.get().standard_normal(_dims(shape)), requires_grad)
+    dims = _dims(shape)
+    return _leaf(_RNG.get().normal(math.prod(dims)).reshape(dims), requires_grad)
 
 
 def ones_like(x, requires_grad=False):
@@ -700,7 +721,7 @@ def _attach():
     ops = {
         "__add__": add, "__radd__": lambda s, o: add(o, s), "__sub__": sub, "__rsub__": rsub,
         "__mul__": mul, "__rmul__": lambda s, o: mul(o, s), "__truediv__": div,
-        "__rtruediv__": lambda s, o: div(o, s), "__pow__": pow, "__rpow__": rpow,
+        "__rtruediv__": lambda s, o: rdiv_number(o, s) if type(o) in (int, float) else div(o, s), "__pow__": pow, "__rpow__": rpow,
         "__mod__": mod, "__rmod__": lambda s, o: mod(o, s), "__matmul__": matmul,
         "__rmatmul__": lambda s, o: matmul(o, s), "__neg__": neg, "__pos__": lambda s: s,
         "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge, "__eq__": eq, "__ne__": ne,

@@ -146,16 +146,43 @@ def _matmul_vjp_a(F, g, y, p, a, b):
 def _matmul_vjp_b(F, g, y, p, a, b):
     if a.ndim == 1:                       # vector @ b: g.ndim is b.ndim - 1
         return g * a if g.ndim == 0 else F.unsqueeze(a, -1) * F.unsqueeze(g, -2)
-    if g.ndim < a.ndim:                   # a @ vector
-        return F.squeeze(F.matmul(F.mT(a), F.unsqueeze(g, -1)), -1)
+    if g.ndim < a.ndim:                   # a @ vector: PyTorch's mv backward, aᵀ.mv(grad)
+        return F.matmul(F.mT(a), g) if a.ndim == 2 else F.squeeze(F.matmul(F.mT(a), F.unsqueeze(g, -1)), -1)
     return F.matmul(F.mT(a), g)
 
 
+def torch_pow(a, b):
+    """a ** b as PyTorch computes it for a number exponent: x*x*x for 3, 1/(x*x) for -2 and
+    1/sqrt(x) for -0.5 (numpy calls libm's pow there, which rounds differently)."""
+    if type(b) is np.float64 or type(b) is float:
+        if b == 3.0:
+            return a * a * a
+        if b == -2.0:
+            return 1.0 / (a * a)
+        if b == -0.5:
+            return 1.0 / np.sqrt(a)
+    return a ** b
+
+
 def _pow_vjp_a(F, g, y, p, a, b):
-    """grad · (b · a^(b-1)), and 0 where b == 0 (d/dx x**0 = 0, PyTorch's mask)."""
-    if not np.any((b.data if isinstance(b, Tensor) else b) == 0):
-        return g * (b * a ** (b - 1))          # PyTorch's order of operations, and node names
-    return F.where(b == 0, 0.0, g * (b * a ** (b - 1)))
+    """t ** number: grad · (b · a^(b-1)) with PyTorch's pow for the power; 0 for b == 0
+    (d/dx x**0 = 0), as PyTorch's pow_backward. An exponent array: `_pow1_vjp_a`."""
+    bd = b.data if isinstance(b, Tensor) else b
+    if np.ndim(bd):
+        return _pow1_vjp_a(F, g, y, p, a, b)
+    if bd == 0:
+        return F.zeros_like(a)
+    return g * (b * F.pow(a, b - 1.0))
+
+
+def _pow1_vjp_a(F, g, y, p, a, b):
+    """t ** tensor: the same, masked where the exponent is 0 (pow_backward_self)."""
+    return F.where(b == 0, 0.0, g * (b * a ** (b - 1.0)))
+
+
+def _pow_vjp_b(F, g, y, p, a, b):
+    """grad · a^b · log(a), with 0 where a == 0 and b >= 0 (pow_backward_exponent)."""
+    return g * F.where((a == 0) & (b >= 0), 0.0, y * F.log(a))
 
 
 def _norm_forward(p, x):
@@ -175,24 +202,25 @@ def _norm_forward(p, x):
 
 
 def _norm_vjp(F, g, y, p, x):
+    """PyTorch's norm_backward, order of operations included."""
     order, axes, keepdims = p
     ge = expand_back(F, g, x.shape, axes, keepdims)
     ye = expand_back(F, y, x.shape, axes, keepdims)
     if order == 2:       # x / |x|, and 0 at the zero vector (PyTorch's convention)
-        return x * F.where(ye == 0, 0.0, ge / ye)
+        return ge * F.where(ye == 0, 0.0, x / ye)
     if order == 1:
-        return ge * F.sign(x)
+        return F.sign(x) * ge
     if order in (np.inf, -np.inf):
         mask = F.abs(x) == ye
-        return ge * F.sign(x) * mask / F.sum(mask, axes, True)
+        return F.sign(x) * ((ge / F.sum(mask, axes, True)) * mask)
     if order == 0:
         return F.zeros_like(x)
-    # sign(x)·|x|^(p-1), not x·|x|^(p-2): that is nan at x = 0 when p < 2; below p = 1 the slope
-    # at 0 is infinite and PyTorch takes 0 there
-    sx = F.sign(x) * F.abs(x) ** (order - 1)
-    if order < 1:
-        sx = F.where(x == 0, 0.0, sx)
-    return F.where(ye == 0, 0.0, sx * ge / ye ** (order - 1))
+    if order < 1:        # the slope at 0 is infinite, and PyTorch takes 0 there
+        sx = F.sign(x) * F.where(x == 0, 0.0, F.pow(F.abs(x), order - 1.0))
+        return sx * ge * F.pow(ye, 1.0 - order)
+    # sign(x)·|x|^(p-1), not x·|x|^(p-2), below 2: that is nan at x = 0
+    sx = F.sign(x) * F.pow(F.abs(x), order - 1.0) if order < 2 else x * F.pow(F.abs(x), order - 2.0)
+    return sx * F.where(ye == 0, 0.0, ge / F.pow(ye, order - 1.0))
 
 
 def _extreme_vjp(F, g, y, p, x):
@@ -284,6 +312,16 @@ def _prod_others_t(x, axes):
     rows = where(eye_mask, 1.0, unsqueeze(flat, -2))           # (..., n, n), the i-th row without x_i
     others = prod(rows, axis=-1)
     return permute(reshape(others, xt.shape), tuple(np.argsort(perm)))
+
+
+def _prod_vjp(F, g, y, p, x):
+    """grad · prod / x without zeros (PyTorch's prod_backward); the exact products of the
+    others where an element is 0."""
+    axes, keepdims = p
+    ge = expand_back(F, g, x.shape, axes, keepdims)
+    if not np.any((x.data if isinstance(x, Tensor) else x) == 0):
+        return ge * (expand_back(F, y, x.shape, axes, keepdims) / x)
+    return ge * F.prod_others(x, axes)
 
 
 def _scatter_np(p, g):
@@ -427,22 +465,22 @@ MUL = defop("mul", "MulBackward0", lambda p, a, b: a * b,
             formula=("∂/∂a = grad · b", "∂/∂b = grad · a"), broadcast=True, fast=operator.mul,
             reads=((1,), (0,)))
 DIV = defop("div", "DivBackward0", lambda p, a, b: a / b,
-            lambda F, g, y, p, a, b: g / b, lambda F, g, y, p, a, b: -g * a / (b * b),
+            lambda F, g, y, p, a, b: g / b, lambda F, g, y, p, a, b: -g * ((a / b) / b),
             formula=("∂/∂a = grad / b", "∂/∂b = -grad · a / b²"), broadcast=True, fast=operator.truediv,
             reads=((1,), (0, 1)))
-POW = defop("pow", "PowBackward0", lambda p, a, b: a ** b,
-            # d/dx x**0 = 0 (PyTorch masks exponent == 0); d/db at a == 0 is 0 for b >= 0
-            _pow_vjp_a,
-            lambda F, g, y, p, a, b: F.where((a == 0) & (b >= 0), 0.0, g * a ** b * F.log(a)),
-            formula=("∂/∂a = grad · b · a^(b-1)", "∂/∂b = grad · a^b · log(a)"), broadcast=True, fast=operator.pow)
-POW1 = POW.renamed("PowBackward1")   # tensor ** tensor
-POW2 = POW.renamed("PowBackward2")   # number ** tensor
+POW = defop("pow", "PowBackward0", lambda p, a, b: torch_pow(a, b), _pow_vjp_a, _pow_vjp_b,
+            formula=("∂/∂a = grad · b · a^(b-1)", "∂/∂b = grad · a^b · log(a)"), broadcast=True,
+            fast=torch_pow)
+POW1 = defop("pow1", "PowBackward1", lambda p, a, b: a ** b, _pow1_vjp_a, _pow_vjp_b,   # t ** t
+             formula=POW.formulas, broadcast=True, fast=operator.pow, save_out=True)
+POW2 = POW1.renamed("PowBackward2")   # number ** tensor
 MOD = defop("mod", "RemainderBackward0", lambda p, a, b: np.mod(a, b),
             lambda F, g, y, p, a, b: g, lambda F, g, y, p, a, b: -g * F.floor(a / b),
             formula=("∂/∂a = grad", "∂/∂b = -grad · floor(a / b)"), broadcast=True, fast=np.mod)
 MOD1 = MOD.renamed("RemainderBackward1")   # tensor % tensor
 CLONE = defop("clone", "CloneBackward0", lambda p, x: x,   # values never change: no copy needed
               lambda F, g, y, p, x: g, formula="∂/∂x = grad", reads=((),))
+COPY = CLONE.renamed("CopyBackwards")   # a leaf's first .grad under create_graph=True
 NEG = defop("neg", "NegBackward0", lambda p, x: -x, lambda F, g, y, p, x: -g, formula="∂/∂x = -grad", fast=operator.neg,
             reads=((),))
 # number / tensor is reciprocal(tensor) · number in PyTorch (its values and its node names)
@@ -481,26 +519,29 @@ COS = defop("cos", "CosBackward0", lambda p, x: np.cos(x), lambda F, g, y, p, x:
             formula="∂/∂x = -grad · sin(x)", fast=np.cos)
 TAN = defop("tan", "TanBackward0", lambda p, x: np.tan(x), lambda F, g, y, p, x: g * (1.0 + y * y),
             formula="∂/∂x = grad · (1 + tan²(x))", save_out=True, fast=np.tan, reads=((),))
-ASIN = defop("asin", "AsinBackward0", lambda p, x: np.arcsin(x),
-             lambda F, g, y, p, x: g / F.sqrt(1.0 - x * x), formula="∂/∂x = grad / sqrt(1 - x²)", fast=np.arcsin)
+ASIN = defop("asin", "AsinBackward0", lambda p, x: np.arcsin(x),       # PyTorch: grad · rsqrt(1 - x²)
+             lambda F, g, y, p, x: g * F.rsqrt(-x * x + 1.0), formula="∂/∂x = grad / sqrt(1 - x²)",
+             fast=np.arcsin)
 ACOS = defop("acos", "AcosBackward0", lambda p, x: np.arccos(x),
-             lambda F, g, y, p, x: -g / F.sqrt(1.0 - x * x), formula="∂/∂x = -grad / sqrt(1 - x²)", fast=np.arccos)
+             lambda F, g, y, p, x: g * -F.rsqrt(-x * x + 1.0), formula="∂/∂x = -grad / sqrt(1 - x²)",
+             fast=np.arccos)
 ATAN = defop("atan", "AtanBackward0", lambda p, x: np.arctan(x),
              lambda F, g, y, p, x: g / (1.0 + x * x), formula="∂/∂x = grad / (1 + x²)", fast=np.arctan)
 SINH = defop("sinh", "SinhBackward0", lambda p, x: np.sinh(x), lambda F, g, y, p, x: g * F.cosh(x),
              formula="∂/∂x = grad · cosh(x)", fast=np.sinh)
 COSH = defop("cosh", "CoshBackward0", lambda p, x: np.cosh(x), lambda F, g, y, p, x: g * F.sinh(x),
              formula="∂/∂x = grad · sinh(x)", fast=np.cosh)
-TANH = defop("tanh", "TanhBackward0", lambda p, x: np.tanh(x), lambda F, g, y, p, x: g * (1.0 - y * y),
+TANH = defop("tanh", "TanhBackward0", lambda p, x: np.tanh(x), lambda F, g, y, p, x: F.tanh_backward(g, y),
              formula="∂/∂x = grad · (1 - tanh²(x))", save_out=True, fast=np.tanh,
              reads=((),))
 SIGMOID = defop("sigmoid", "SigmoidBackward0", lambda p, x: _sigmoid(x),
-                lambda F, g, y, p, x: g * y * (1.0 - y),
+                lambda F, g, y, p, x: F.sigmoid_backward(g, y),
                 formula="∂/∂x = grad · σ(x) · (1 - σ(x))", save_out=True, reads=((),))
-RELU = defop("relu", "ReluBackward0", lambda p, x: np.maximum(x, 0.0), lambda F, g, y, p, x: F.where(x > 0, g, 0.0),
-             formula="∂/∂x = grad · [x > 0]   (0 at x = 0)")
+RELU = defop("relu", "ReluBackward0", lambda p, x: np.maximum(x, 0.0),
+             lambda F, g, y, p, x: F.threshold_backward(g, y),
+             formula="∂/∂x = grad · [x > 0]   (0 at x = 0)", save_out=True, reads=((),))
 SOFTPLUS = defop("softplus", "SoftplusBackward0", _softplus_forward,
-                 lambda F, g, y, p, x: F.where(x > 20.0, g, g * F.sigmoid(x)),
+                 lambda F, g, y, p, x: F.softplus_backward(g, x),
                  formula="∂/∂x = grad · σ(x)")
 ABS = defop("abs", "AbsBackward0", lambda p, x: np.abs(x), lambda F, g, y, p, x: g * F.sign(x),
             formula="∂/∂x = grad · sign(x)   (0 at x = 0)", fast=np.abs)
@@ -523,9 +564,8 @@ MEAN = defop("mean", "MeanBackward1", lambda p, x: torch_mean(x, p[0], p[1]),
              lambda F, g, y, p, x: expand_back(F, g, x.shape, *p) / _count(x.shape, p[0]),
              formula="∂/∂xᵢ = grad / n")
 MEAN0 = MEAN.renamed("MeanBackward0")
-PROD = defop("prod", "ProdBackward1", lambda p, x: np.prod(x, axis=p[0], keepdims=p[1]),
-             lambda F, g, y, p, x: expand_back(F, g, x.shape, *p) * F.prod_others(x, p[0]),
-             formula="∂/∂xᵢ = grad · ∏ⱼ≠ᵢ xⱼ")
+PROD = defop("prod", "ProdBackward1", lambda p, x: np.prod(x, axis=p[0], keepdims=p[1]), _prod_vjp,
+             formula="∂/∂xᵢ = grad · ∏ⱼ≠ᵢ xⱼ", save_out=True)
 PROD0 = PROD.renamed("ProdBackward0")
 MAX = defop("max", "MaxBackward0", lambda p, x: np.max(x, axis=p[0], keepdims=p[1]), _extreme_vjp,
             formula="∂/∂xᵢ = grad where xᵢ is the max (shared equally by ties)", save_out=True)
@@ -545,11 +585,67 @@ LOGSUMEXP = defop("logsumexp", "LogsumexpBackward0", _logsumexp_forward,
 NORM = defop("norm", "LinalgVectorNormBackward0", _norm_forward, _norm_vjp,
              formula="∂/∂xᵢ = grad · xᵢ / ‖x‖   (0 at the zero vector)", save_out=True)
 SOFTMAX = defop("softmax", "SoftmaxBackward0", _softmax_forward,
-                lambda F, g, y, p, x: y * (g - F.sum(g * y, p, True)),
-                formula="∂/∂xᵢ = yᵢ · (gradᵢ - Σⱼ gradⱼ yⱼ)", save_out=True)
+                lambda F, g, y, p, x: F.softmax_backward(g, y, p),
+                formula="∂/∂xᵢ = yᵢ · (gradᵢ - Σⱼ gradⱼ yⱼ)", save_out=True, reads=((),))
 LOG_SOFTMAX = defop("log_softmax", "LogSoftmaxBackward0", _log_softmax_forward,
-                    lambda F, g, y, p, x: g - F.exp(y) * F.sum(g, p, True),
-                    formula="∂/∂xᵢ = gradᵢ - softmax(x)ᵢ · Σⱼ gradⱼ", save_out=True)
+                    lambda F, g, y, p, x: F.log_softmax_backward(g, y, p),
+                    formula="∂/∂xᵢ = gradᵢ - softmax(x)ᵢ · Σⱼ gradⱼ", save_out=True, reads=((),))
+
+# ----- the backward functions of activations: ops of their own, as in PyTorch, so a gradient made
+# with create_graph=True has PyTorch's grad_fn (TanhBackwardBackward0, …) and its numbers -----
+
+def _tanh_bw(g, y):
+    return g * (1.0 - y * y)
+
+
+def _sigmoid_bw(g, y):
+    return g * (1.0 - y) * y
+
+
+def _threshold_bw(g, y):
+    return np.where(y <= 0, 0.0, g)
+
+
+def _softplus_bw(g, x):
+    z = np.exp(x)
+    return np.where(x > 20.0, g, g * z / (z + 1.0))
+
+
+def _softmax_bw(g, y, dim):
+    return y * (g - np.sum(g * y, axis=dim, keepdims=True))
+
+
+def _log_softmax_bw(g, y, dim):
+    return g - np.exp(y) * np.sum(g, axis=dim, keepdims=True)
+
+
+TANH_BACKWARD = defop("tanh_backward", "TanhBackwardBackward0", lambda p, g, y: _tanh_bw(g, y),
+                      lambda F, G, _, p, g, y: F.tanh_backward(G, y),
+                      lambda F, G, _, p, g, y: G * (-2.0 * y * g),
+                      formula=("∂/∂grad = grad' · (1 - y²)", "∂/∂y = -2 · grad' · grad · y"))
+SIGMOID_BACKWARD = defop("sigmoid_backward", "SigmoidBackwardBackward0", lambda p, g, y: _sigmoid_bw(g, y),
+                         lambda F, G, _, p, g, y: F.sigmoid_backward(G, y),
+                         lambda F, G, _, p, g, y: G * g * (-2.0 * y + 1.0),
+                         formula=("∂/∂grad = grad' · (1 - y) · y", "∂/∂y = grad' · grad · (1 - 2y)"))
+THRESHOLD_BACKWARD = defop("threshold_backward", "ThresholdBackwardBackward0",
+                           lambda p, g, y: _threshold_bw(g, y),
+                           lambda F, G, _, p, g, y: F.threshold_backward(G, y), None,
+                           formula=("∂/∂grad = grad' · [y > 0]", ""))
+SOFTPLUS_BACKWARD = defop("softplus_backward", "SoftplusBackwardBackward0", lambda p, g, x: _softplus_bw(g, x),
+                          lambda F, G, _, p, g, x: F.softplus_backward(G, x),
+                          lambda F, G, _, p, g, x: F.sigmoid_backward(G * g, F.sigmoid(x)) * (x < 20.0),
+                          formula=("∂/∂grad = grad' · σ(x)", "∂/∂x = grad' · grad · σ(x) · (1 - σ(x))"))
+SOFTMAX_BACKWARD = defop("softmax_backward", "SoftmaxBackwardDataBackward0", lambda p, g, y: _softmax_bw(g, y, p),
+                         lambda F, G, _, p, g, y: F.softmax_backward(G, y, p),
+                         lambda F, G, _, p, g, y: (g * G - F.sum(y * g, p, True) * G
+                                                   - g * F.sum(y * G, p, True)),
+                         formula=("∂/∂grad = y · (grad' - Σ grad' · y)",
+                                  "∂/∂y = grad' · (grad - Σ grad · y) - grad · Σ grad' · y"))
+LOG_SOFTMAX_BACKWARD = defop("log_softmax_backward", "LogSoftmaxBackwardDataBackward0",
+                             lambda p, g, y: _log_softmax_bw(g, y, p),
+                             lambda F, G, _, p, g, y: G - F.sum(G * F.exp(y), p, True),
+                             lambda F, G, _, p, g, y: -F.sum(g, p, True) * F.exp(y) * G,
+                             formula=("∂/∂grad = grad' - Σ grad' · exp(y)", "∂/∂y = -Σ grad · exp(y) · grad'"))
 
 # ----- shape -----
 RESHAPE = defop("reshape", "ViewBackward0", lambda p, x: np.reshape(x, p),
@@ -558,6 +654,8 @@ SQUEEZE = RESHAPE.renamed("SqueezeBackward0")    # squeeze(t)
 SQUEEZE1 = RESHAPE.renamed("SqueezeBackward1")   # squeeze(t, axis)
 SQUEEZE2 = RESHAPE.renamed("SqueezeBackward2")   # squeeze(t, [axes])
 UNSQUEEZE = RESHAPE.renamed("UnsqueezeBackward0")
+SQUEEZE4 = RESHAPE.renamed("SqueezeBackward4")       # the squeeze_ ending vector @ matrix
+UNSAFE_VIEW = RESHAPE.renamed("UnsafeViewBackward0")  # a view of a copy (reshape of a transposed tensor)
 PERMUTE = defop("permute", "PermuteBackward0", lambda p, x: np.transpose(x, p),
                 lambda F, g, y, p, x: F.permute(g, tuple(np.argsort(p))),
                 formula="∂/∂x = grad with the axes put back")
@@ -565,8 +663,6 @@ TRANSPOSE = PERMUTE.renamed("TransposeBackward0")
 TRANSPOSE_T = PERMUTE.renamed("TBackward0")      # t.t()
 EXPAND = defop("broadcast_to", "ExpandBackward0", lambda p, x: np.broadcast_to(x, p),
                lambda F, g, y, p, x: F.sum_to(g, x.shape), formula="∂/∂x = grad summed over the copies")
-SUM_TO = defop("sum_to", "SumBackward1", lambda p, x: sum_to_np(x, p),
-               lambda F, g, y, p, x: F.broadcast_to(g, x.shape), formula="∂/∂x = grad broadcast back")
 SELECT = defop("getitem", "SelectBackward0", lambda p, x: x[p],
                lambda F, g, y, p, x: F.scatter(g, x.shape, p),
                formula="∂/∂x = grad put back at the indexed places, 0 elsewhere")
@@ -591,7 +687,7 @@ BMM = MATMUL.renamed("BmmBackward0")
 TRACE = defop("trace", "TraceBackward0", lambda p, x: np.trace(x),
               lambda F, g, y, p, x: g * F.eye(*x.shape), formula="∂/∂X = grad · I")
 INV = defop("inv", "LinalgInvExBackward0", _inv_forward,
-            lambda F, g, y, p, x: -F.matmul(F.matmul(F.mT(y), g), F.mT(y)),
+            lambda F, g, y, p, x: -F.matmul(F.mT(y), F.matmul(g, F.mT(y))),
             formula="∂/∂X = -X⁻ᵀ · grad · X⁻ᵀ", save_out=True)
 DET = defop("det", "LinalgDetBackward0", lambda p, x: _det_np(x), _det_vjp,
             formula="∂/∂X = grad · det(X) · X⁻ᵀ", save_out=True)
@@ -744,6 +840,15 @@ class NumpyF:
     prod_others = staticmethod(_prod_others_np)
     sigmoid = staticmethod(_sigmoid)
     inv = staticmethod(np.linalg.inv)
+    pow = staticmethod(torch_pow)
+
+    @staticmethod
+    def rsqrt(x):
+        return 1.0 / np.sqrt(x)
+
+    tanh_backward, sigmoid_backward = staticmethod(_tanh_bw), staticmethod(_sigmoid_bw)
+    threshold_backward, softplus_backward = staticmethod(_threshold_bw), staticmethod(_softplus_bw)
+    softmax_backward, log_softmax_backward = staticmethod(_softmax_bw), staticmethod(_log_softmax_bw)
 
     @staticmethod
     def sum(x, axis=None, keepdims=False):
@@ -781,6 +886,11 @@ class NumpyF:
 from . import functions as _functions  # noqa: E402
 
 
+def _recorded(op):
+    """op(g, y[, param]) on tensors, recorded (the backward functions under create_graph)."""
+    return staticmethod(lambda g, y, p=None: apply(op, (g, y), p))
+
+
 class TensorF:
     """The same primitives as differentiable ops on Tensors (for create_graph=True)."""
 
@@ -792,6 +902,15 @@ class TensorF:
     sum, mean, sigmoid, inv = _functions.sum, _functions.mean, _functions.sigmoid, _functions.inv
     unsqueeze, squeeze = _functions.unsqueeze, _functions.squeeze
     prod_others = staticmethod(_prod_others_t)
+    pow = staticmethod(_functions.pow)
+
+    @staticmethod
+    def rsqrt(x):
+        return _functions.pow(x, -0.5)      # 1 / sqrt(x), as PyTorch's rsqrt computes it
+
+    tanh_backward, sigmoid_backward = _recorded(TANH_BACKWARD), _recorded(SIGMOID_BACKWARD)
+    threshold_backward, softplus_backward = _recorded(THRESHOLD_BACKWARD), _recorded(SOFTPLUS_BACKWARD)
+    softmax_backward, log_softmax_backward = _recorded(SOFTMAX_BACKWARD), _recorded(LOG_SOFTMAX_BACKWARD)
 
     @staticmethod
     def broadcast_to(x, shape):
@@ -799,7 +918,19 @@ class TensorF:
 
     @staticmethod
     def sum_to(x, shape):
-        return apply(SUM_TO, (x,), tuple(shape)) if x.shape != tuple(shape) else x
+        """As PyTorch's sum_to: sum() to a 0-d shape (SumBackward0), else a keepdim sum over the
+        broadcast axes (SumBackward1), viewed without the leading ones (ViewBackward0)."""
+        shape = tuple(shape)
+        gs = x.shape
+        if gs == shape:
+            return x
+        if not shape:
+            return _functions.sum(x)
+        lead = len(gs) - len(shape)
+        axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gs[i + lead] != 1)
+        if axes:
+            x = _functions.sum(x, axes, True)
+        return _functions.reshape(x, shape) if lead else x
 
     @staticmethod
     def eye(n, m=None):

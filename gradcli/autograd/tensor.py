@@ -65,7 +65,7 @@ class Node:
     its inputs' nodes (stored negated, so the newest node sorts first).
     """
 
-    __slots__ = ("op", "inputs", "saved", "params", "out", "seq", "site", "name")
+    __slots__ = ("op", "inputs", "saved", "params", "out", "seq", "site", "name", "retain")
 
     requires_grad = True      # a node standing among `inputs` carries a gradient, as its tensor did
 
@@ -86,6 +86,7 @@ class Node:
         self.seq = next(_seq)    # negative: the newest node is the smallest, first off a min-heap
         self.site = mode.site
         self.name = None
+        self.retain = None       # the output tensor, after its retain_grad() (a cycle, on request)
 
     def __repr__(self):
         return f"<{self.op.node_name}>"
@@ -194,6 +195,18 @@ class Tensor:
                              f"to {fmt_shape(data.shape)}")
         self.data = data if data.dtype is F64 else data.astype(np.float64)
         return self
+
+    def retain_grad(self):
+        """Keep this non-leaf tensor's gradient in .grad at each backward (a leaf's is kept anyway)."""
+        if not self.requires_grad:
+            raise GradError("retain_grad() of a tensor that does not require grad")
+        if self.grad_fn is not None:
+            self.grad_fn.retain = self
+        return None
+
+    @property
+    def retains_grad(self):
+        return self.grad_fn is not None and self.grad_fn.retain is self
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False):
         from .engine import backward
@@ -407,6 +420,7 @@ def unary_fn(op):
             n.seq = next(_seq)
             n.site = mode.site
             n.name = None
+            n.retain = None
             r.grad_fn = n
         else:
             r.requires_grad = False
@@ -425,6 +439,7 @@ def binary_fn(op):
     """
     fwd = op.fast or (lambda a, b: op.forward(None, a, b))
     drop = op.drop
+    save = op.save_out
 
     def f(a, b):
         if type(a) is Tensor:
@@ -488,10 +503,11 @@ def binary_fn(op):
             n.inputs = (a, b)
             n.saved = (ad, bd) if ad is not None or bd is not None else _NONE2
             n.params = None
-            n.out = None
+            n.out = out if save else None
             n.seq = next(_seq)
             n.site = mode.site
             n.name = None
+            n.retain = None
             r.grad_fn = n
         else:
             r.requires_grad = False

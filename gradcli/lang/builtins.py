@@ -154,6 +154,18 @@ def _zero_grad(*ts):
             x.grad = None
 
 
+def _zero_(t):
+    """t.zero_(): PyTorch's in-place reset, for what PyTorch allows it on: a tensor that needs no
+    gradient (`w.grad.zero_()`), or a leaf inside `with no_grad():`. Same tensor, new values."""
+    if t.requires_grad and (t.grad_fn is not None or ag.is_grad_enabled()):
+        what = "a leaf that requires grad" if t.grad_fn is None else "a tensor computed with autograd"
+        raise GradError(f"zero_() cannot change {what} in place here (PyTorch: 'a leaf Variable that "
+                        f"requires grad is being used in an in-place operation'); reset a gradient with "
+                        f"w.grad.zero_() or w.grad = None, or change a leaf inside `with no_grad():`")
+    t.update_(np.zeros(t.data.shape) if t.data.ndim else np.float64(0.0))
+    return t
+
+
 def _jacobian(f_or_y, x, create_graph=False):
     if isinstance(f_or_y, Tensor) and isinstance(x, (list, tuple)):
         # §4: a list of inputs is taken as it is (w.r.t. those tensors), one Jacobian each
@@ -347,11 +359,14 @@ def _set_requires_grad(t, value):
 
 
 TENSOR_PROPS = {
-    "data": lambda t: const(t.data),
+    # PyTorch's .data shares the values: for a tensor that needs no gradient, the tensor itself
+    # (so w.grad.data.zero_() resets w.grad); else a detached copy
+    "data": lambda t: t if not t.requires_grad else const(t.data),
     "grad": lambda t: t.grad,
     "grad_fn": lambda t: t.grad_fn,
     "requires_grad": lambda t: bool(t.requires_grad),
     "is_leaf": lambda t: t.grad_fn is None,
+    "retains_grad": lambda t: t.retains_grad,
     "shape": _shape,
     "ndim": lambda t: number(t.data.ndim, True),
     "T": fn.T,
@@ -368,7 +383,8 @@ TENSOR_METHODS = {
     "mm": fn.matmul, "eq": fn.eq, "ne": fn.ne, "lt": fn.lt, "le": fn.le, "gt": fn.gt, "ge": fn.ge,
     "add": fn.add, "sub": fn.sub, "mul": fn.mul, "div": fn.div, "neg": fn.neg,
     "clone": _clone, "float": lambda t: t, "double": lambda t: t, "tolist": _tolist,
-    "zero_grad": _zero_grad, "clip": fn.clamp, "exp_": None,
+    "zero_grad": _zero_grad, "zero_": _zero_, "retain_grad": lambda t: t.retain_grad(),
+    "clip": fn.clamp, "exp_": None,
 }
 del TENSOR_METHODS["exp_"]
 

@@ -134,13 +134,16 @@ class Session:
             mode.site = None
             self.depth = 0
 
-    def release(self):
-        """Drop every value the session holds (after a failed run, before reporting it)."""
+    def release(self, collect=True):
+        """Drop every value the session holds (after a failed run, before reporting it);
+        `collect`: also run the cyclic collector (after running out of memory: closures and
+        recursive functions hold values in reference cycles)."""
         self.globals.clear()
         self.output = None
         self.marked.clear()
-        import gc
-        gc.collect()
+        if collect:
+            import gc
+            gc.collect()
 
     def _print(self, text):
         self.printed.extend(text.split("\n"))
