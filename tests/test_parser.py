@@ -289,10 +289,14 @@ def test_spans_across_lines_and_statements():
     prog = parse("x = 1\nfor i in r:\n    y = (x +\n         i)\n", filename="t.g")
     assign, loop = prog.body
     assert assign.span == Span("t.g", 1, 1, 1, 6)
-    assert loop.span == Span("t.g", 2, 1, 4, 11)       # as in Python's ast, parentheses are not
-    assert loop.body[0].value.span.end_column == 11     # part of the expression they enclose
+    # a parenthesised expression's span takes in its parentheses, so an expression around it
+    # starts at the '(' (`(a + b) * c` is underlined from the '(')
+    assert loop.span == Span("t.g", 2, 1, 4, 12)
+    assert loop.body[0].value.span.end_column == 12
     add = loop.body[0].value
-    assert add.span == Span("t.g", 3, 10, 4, 11) and add.right.span.line == 4
+    assert add.span == Span("t.g", 3, 9, 4, 12) and add.right.span.line == 4
+    mul = parse("y = (a + b) * c\n").body[0].value
+    assert (mul.span.column, mul.span.end_column) == (5, 16) and mul.left.span.column == 5
     assert prog.span.file == "t.g" and prog.span.line == 1
 
 

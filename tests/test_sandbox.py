@@ -213,7 +213,9 @@ TENSOR_ALLOWED = {"data", "grad", "grad_fn", "requires_grad", "is_leaf", "shape"
                   "numel", "detach", "requires_grad_", "backward"}
 TENSOR_EXTRAS = {"size", "dim", "view", "t", "mm", "eq", "ne", "lt", "le", "gt", "ge", "add", "sub",
                  "mul", "div", "neg", "clone", "float", "double", "tolist", "zero_grad", "clip",
-                 "permute", "broadcast_to"}
+                 "permute", "broadcast_to",
+                 # PyTorch training idioms (docs/language.md §7, §15): in-place reset, kept gradients
+                 "zero_", "retain_grad", "retains_grad"}
 SECTION7 = set(("tensor ones zeros full eye arange linspace rand randn ones_like zeros_like seed "
                 "abs exp log log1p sqrt sin cos tan asin acos atan sinh cosh tanh sigmoid relu softplus "
                 "sign floor ceil round pow maximum minimum clamp where sum mean prod max min var std "

@@ -451,7 +451,9 @@ class _Builder:
         return A.Const(self.tspan(c[0]), _CONSTS[c[0][0]])
 
     def paren(self, c):
-        return c[1]
+        inner = c[1]      # its span takes in the parentheses: `(a + b) * c` is underlined whole
+        inner.span = self.tspan(c[0], c[-1])
+        return inner
 
     def tuple_lit(self, c):
         return A.TupleExpr(self.tspan(c[0], c[-1]), tuple(c[1:-1]))
@@ -873,6 +875,10 @@ def _prepare(source, file: str, first: int) -> str:
         source = source[1:]
     if "\r" in source:
         source = source.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in source:          # as Python: not even inside a string (it would print raw)
+        i = source.index("\x00")
+        raise _syntax("source code cannot contain a NUL byte (U+0000)", file,
+                      source.count("\n", 0, i) + first, i - source.rfind("\n", 0, i))
     if not source.isascii():
         bad = _SURROGATE.search(source)
         if bad:
