@@ -215,7 +215,7 @@ TENSOR_EXTRAS = {"size", "dim", "view", "t", "mm", "eq", "ne", "lt", "le", "gt",
                  "mul", "div", "neg", "clone", "float", "double", "tolist", "zero_grad", "clip",
                  "permute", "broadcast_to",
                  # PyTorch training idioms (docs/language.md §7, §15): in-place reset, kept gradients
-                 "zero_", "retain_grad", "retains_grad"}
+                 "zero_", "retain_grad", "retains_grad", "expand", "amax", "amin"}
 SECTION7 = set(("tensor ones zeros full eye arange linspace rand randn ones_like zeros_like seed "
                 "abs exp log log1p sqrt sin cos tan asin acos atan sinh cosh tanh sigmoid relu softplus "
                 "sign floor ceil round pow maximum minimum clamp where sum mean prod max min var std "

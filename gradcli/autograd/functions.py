@@ -274,6 +274,17 @@ max = _extreme(_max, _amax, "max", "maximum")  # noqa: A001
 min = _extreme(_min, _amin, "min", "minimum")  # noqa: A001
 
 
+def amax(x, axis=None, keepdims=False):
+    """PyTorch's amax: the max over `axis` (all axes by default), always AmaxBackward0."""
+    x = as_tensor(x)
+    return apply(_ops.AMAX, (x,), (axes_arg(axis, x.data.ndim), bool(keepdims)))
+
+
+def amin(x, axis=None, keepdims=False):
+    x = as_tensor(x)
+    return apply(_ops.AMIN, (x,), (axes_arg(axis, x.data.ndim), bool(keepdims)))
+
+
 def _bool_reduction(op):
     def f(x, axis=None, keepdims=False):
         x = as_tensor(x)
@@ -402,7 +413,20 @@ def unsqueeze(x, axis):
 def broadcast_to(x, *shape):
     x = as_tensor(x)
     dims = shape_arg(shape)
-    return apply(_ops.EXPAND, (x,), dims) if dims != x.data.shape else x
+    return apply(_ops.EXPAND, (x,), dims)    # to its own shape too: PyTorch records the node
+
+
+def expand(x, *shape):
+    """PyTorch's t.expand(*sizes): broadcast_to where -1 keeps the size of that axis."""
+    x = as_tensor(x)
+    dims = shape_arg(shape, allow_neg=True)
+    lead = len(dims) - x.data.ndim
+    if lead < 0:
+        raise ShapeError(f"expand: {len(dims)} sizes for a tensor of {x.data.ndim} axes")
+    dims = tuple(x.data.shape[i - lead] if d == -1 and i >= lead else d for i, d in enumerate(dims))
+    if _bany(d < 0 for d in dims):
+        raise ShapeError("expand: -1 can only keep an existing axis, not make a new one")
+    return broadcast_to(x, *dims)
 
 
 _stack_ops: dict = {}

@@ -332,6 +332,7 @@ TORCH = Namespace("torch", {
     "gt": _wrap("gt", fn.gt), "le": _wrap("le", fn.le), "ge": _wrap("ge", fn.ge),
     "add": _wrap("add", fn.add), "sub": _wrap("sub", fn.sub), "mul": _wrap("mul", fn.mul),
     "div": _wrap("div", fn.div), "neg": _wrap("neg", fn.neg), "mm": _wrap("mm", fn.matmul),
+    "amax": _wrap("amax", fn.amax), "amin": _wrap("amin", fn.amin),
     "numel": BUILTINS["numel"],
     **_dtypes,
 })
@@ -379,7 +380,8 @@ TENSOR_METHODS = {
     "item": _item, "numel": _numel, "detach": lambda t: t.detach(),
     "requires_grad_": lambda t, requires_grad=True: t.requires_grad_(bool(requires_grad)),
     "backward": _backward, "size": lambda t, axis=None: _shape(t) if axis is None else _shape(t)[as_int(axis)],
-    "dim": lambda t: number(t.data.ndim, True), "view": fn.reshape, "t": fn.t,
+    "dim": lambda t: number(t.data.ndim, True), "view": fn.reshape, "t": fn.t, "expand": fn.expand,
+    "amax": fn.amax, "amin": fn.amin,
     "mm": fn.matmul, "eq": fn.eq, "ne": fn.ne, "lt": fn.lt, "le": fn.le, "gt": fn.gt, "ge": fn.ge,
     "add": fn.add, "sub": fn.sub, "mul": fn.mul, "div": fn.div, "neg": fn.neg,
     "clone": _clone, "float": lambda t: t, "double": lambda t: t, "tolist": _tolist,
