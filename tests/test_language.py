@@ -2,6 +2,7 @@
 script — the --wrt marking rules of §10, identities, the session's events, limits, robustness."""
 from __future__ import annotations
 
+import math
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -321,3 +322,14 @@ def test_zero_in_place_where_pytorch_allows_it():
                  "w = ones(2, requires_grad=True)\ny = w * 2\nwith no_grad():\n    y.zero_()"]:
         err = error_of(code)
         assert err.kind == "GradError" and "in place" in err.message and err.span.line >= 2, code
+
+
+def test_float_and_int_as_in_python():
+    s = run_source("a = float('nan')\nb = float('-inf')\nc = int(-2.5)\nd = float(tensor([2.5]))\n"
+                   "e = int('7')\nf = tensor([float('inf'), 1.0])")
+    g = s.globals
+    assert math.isnan(float(g["a"].data)) and float(g["b"].data) == -math.inf
+    assert float(g["c"].data) == -2.0 and float(g["d"].data) == 2.5 and float(g["e"].data) == 7.0
+    assert g["f"].data.tolist() == [math.inf, 1.0]
+    for code in ["x = float('abc')", "x = int(inf)", "x = float(ones(2))"]:
+        assert error_of(code).kind in ("ValueError", "TypeError"), code

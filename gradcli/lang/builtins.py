@@ -79,6 +79,30 @@ def _item(x):
     return number(t.item(), False)
 
 
+def _float(x=0.0):
+    """Python's float(x): a plain number from a number, a one-element tensor or a string
+    ('nan', 'inf', '-inf', '2.5e3'), as in `float('nan')`."""
+    if isinstance(x, str):
+        try:
+            return number(float(x.strip()), False)
+        except ValueError:
+            raise GValueError(f"float(): cannot read a number in {x!r}") from None
+    return number(float(_item(x).data), False)
+
+
+def _int(x=0):
+    """Python's int(x): a whole number, truncated toward zero."""
+    if isinstance(x, str):
+        try:
+            return number(int(x.strip()), True)
+        except ValueError:
+            raise GValueError(f"int(): cannot read a whole number in {x!r}") from None
+    v = float(_item(x).data)
+    if not math.isfinite(v):
+        raise GValueError(f"int() of {v!r}: not a finite number")
+    return number(int(v), True)
+
+
 def _range(*args):
     if not 1 <= len(args) <= 3:
         raise GTypeError(f"range takes 1 to 3 arguments, not {len(args)}")
@@ -296,6 +320,8 @@ def _make_builtins():
         "graph": _wrap("graph", _graph),
         "range": _wrap("range", _range),
         "len": _wrap("len", _len),
+        "float": _wrap("float", _float),
+        "int": _wrap("int", _int),
         "shape": _wrap("shape", _shape),
         "numel": _wrap("numel", _numel),
         "item": _wrap("item", _item),
@@ -322,7 +348,8 @@ _autograd = Namespace("torch.autograd", {
 TORCH = Namespace("torch", {
     **{k: v for k, v in BUILTINS.items() if k not in ("print", "graph", "range", "len", "shape", "item",
                                                      "grad", "backward", "jacobian", "hessian", "seed",
-                                                     "zero_grad", "Variable", "e", "inf", "nan")},
+                                                     "zero_grad", "Variable", "e", "inf", "nan",
+                                                     "float", "int")},
     "FloatTensor": BUILTINS["FloatTensor"], "DoubleTensor": BUILTINS["FloatTensor"],
     "Tensor": BUILTINS["FloatTensor"], "autograd": _autograd, "nn": _nn,
     "manual_seed": BUILTINS["seed"], "pi": BUILTINS["pi"], "e": BUILTINS["e"], "inf": BUILTINS["inf"],
