@@ -725,6 +725,14 @@ def zeros_like(x, requires_grad=False):
     return _leaf(np.zeros(np.shape(as_tensor(x).data)), requires_grad)
 
 
+def rand_like(x, requires_grad=False):
+    return rand(*np.shape(as_tensor(x).data), requires_grad=requires_grad)
+
+
+def randn_like(x, requires_grad=False):
+    return randn(*np.shape(as_tensor(x).data), requires_grad=requires_grad)
+
+
 def detach(x):
     return as_tensor(x).detach()
 

@@ -304,7 +304,8 @@ def _make_builtins():
         table[name] = _wrap(name, getattr(fn, name))
     for name in ("round", "abs"):
         table[name] = _wrap(name, _python_on_numbers(name, getattr(fn, name)))
-    for name in "tensor ones zeros eye arange linspace rand randn ones_like zeros_like".split():
+    for name in ("tensor ones zeros eye arange linspace rand randn ones_like zeros_like rand_like "
+                 "randn_like").split():
         table[name] = _wrap(name, _creation(getattr(fn, name)))
     table["full"] = _wrap("full", _creation(fn.full))
     table.update({
