@@ -55,27 +55,8 @@ def _graph_hook(session):
 
 
 def apply_sets(session, sets):
-    """--set NAME=EXPR, each evaluated as an expression in the session, then bound."""
-    for name, expr in sets or ():
-        _set_one(session, name, expr)
-
-
-def _set_one(session, name, expr):
-    from .lang.compiler import Compiler
-    from .lang.parser import parse
-    filename = f"<--set {name}>"
-    session.sources[filename] = expr
-    program = parse(expr, filename, max_nesting=session.options.max_nesting)
-    from . import errors
-    from .lang import ast as A
-    if len(program.body) != 1 or not isinstance(program.body[0], A.ExprStmt):
-        raise errors.GSyntaxError(f"--set {name}=EXPR needs one expression", program.span)
-    ev = Compiler(session, expr.split("\n")).expr(program.body[0].value)
-    value = ev(None)
-    if isinstance(value, list):
-        from .lang.compiler import bind_value
-        value = bind_value(value)
-    session.set_variable(name, value)
+    """--set NAME=EXPR (the session does it; kept here for the REPL and the tests)."""
+    session.apply_sets(sets)
 
 
 class _Alarm:

@@ -59,7 +59,6 @@ class Rerunner:
     def __call__(self, perturb=None):
         """The output's data, with `perturb = (name, ordinal, data)` applied at that marking."""
         from ..lang.runtime import Session
-        from ..runner import apply_sets
         self.runs += 1
         s = Session(self.options)
         s.graph_hook = lambda t: None
@@ -67,7 +66,7 @@ class Rerunner:
         tracker.perturb = perturb
         if self.opts.get("seed") is not None:
             fn.seed(self.opts["seed"])
-        apply_sets(s, self.opts.get("sets"))
+        s.apply_sets(self.opts.get("sets"))
         s.run(self.source, self.filename)
         out = s.result_output()
         if out is None:

@@ -13,7 +13,7 @@ from .. import autograd as ag
 from .. import limits
 from ..autograd import functions as fn
 from ..autograd.tensor import Tensor, const, mode
-from ..errors import GNameError, GradcliError, GradError, LimitError, Span
+from ..errors import GNameError, GradcliError, GradError, GSyntaxError, LimitError, Span
 from .builtins import BUILTINS, hooks
 from .values import Number, type_name
 
@@ -177,6 +177,25 @@ class Session:
             self.output = Output(None, value, span)
         if self.echo is not None and value is not None:
             self.echo(value, span)
+
+    def apply_sets(self, sets):
+        """--set NAME=EXPR, each evaluated as an expression in the session, then bound."""
+        for name, expr in sets or ():
+            self._set_one(name, expr)
+
+    def _set_one(self, name, expr):
+        from . import ast as A
+        from .compiler import Compiler, bind_value
+        from .parser import parse
+        filename = f"<--set {name}>"
+        self.sources[filename] = expr
+        program = parse(expr, filename, max_nesting=self.options.max_nesting)
+        if len(program.body) != 1 or not isinstance(program.body[0], A.ExprStmt):
+            raise GSyntaxError(f"--set {name}=EXPR needs one expression", program.span)
+        value = Compiler(self, expr.split("\n")).expr(program.body[0].value)(None)
+        if isinstance(value, list):
+            value = bind_value(value)
+        self.set_variable(name, value)
 
     def set_variable(self, name, value):
         """--set NAME=EXPR: bind before the script runs (marked like any top-level binding)."""
