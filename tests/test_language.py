@@ -318,6 +318,7 @@ def test_zero_in_place_where_pytorch_allows_it():
     assert s.globals["g"] is s.globals["w"].grad and s.globals["g"].data.tolist() == [0.0, 0.0]
     assert s.globals["w"].data.tolist() == [0.0, 0.0] and s.globals["w"].requires_grad
     assert s.globals["d"] is s.globals["w"].grad
+    assert error_of("x = 3\nx.zero_()").kind == "TypeError"     # numbers never change
     for code in ["w = ones(2, requires_grad=True)\nw.zero_()",
                  "w = ones(2, requires_grad=True)\ny = w * 2\nwith no_grad():\n    y.zero_()"]:
         err = error_of(code)

@@ -181,6 +181,9 @@ def _zero_grad(*ts):
 def _zero_(t):
     """t.zero_(): PyTorch's in-place reset, for what PyTorch allows it on: a tensor that needs no
     gradient (`w.grad.zero_()`), or a leaf inside `with no_grad():`. Same tensor, new values."""
+    if isinstance(t, Number):      # a literal's value may be shared: numbers never change
+        raise GTypeError("zero_() changes a tensor in place; a plain number cannot change "
+                         "(write x = 0)")
     if t.requires_grad and (t.grad_fn is not None or ag.is_grad_enabled()):
         what = "a leaf that requires grad" if t.grad_fn is None else "a tensor computed with autograd"
         raise GradError(f"zero_() cannot change {what} in place here (PyTorch: 'a leaf Variable that "
