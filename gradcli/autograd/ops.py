@@ -243,7 +243,7 @@ def _var_vjp(F, g, y, p, x):
     axes, keepdims = p[0], p[1]
     c = p[2] if len(p) > 2 else 1.0
     n = _count(x.shape, axes)
-    return expand_back(F, g, x.shape, axes, keepdims) * (2.0 / (n - c)) * (x - F.mean(x, axes, True))
+    return expand_back(F, g, x.shape, axes, keepdims) * (np.float64(2.0) / (n - c)) * (x - F.mean(x, axes, True))
 
 
 def _std_vjp(F, g, y, p, x):
