@@ -87,7 +87,14 @@ def _float(x=0.0):
             return number(float(x.strip()), False)
         except ValueError:
             raise GValueError(f"float(): cannot read a number in {x!r}") from None
-    return number(float(_item(x).data), False)
+    return number(float(_one_number(x, "float").data), False)
+
+
+def _one_number(x, name):
+    if x is None or isinstance(x, (range, BuiltinFunction, Namespace)) or callable(x):
+        raise GTypeError(f"{name}() needs a number, a one-element tensor or a string, "
+                         f"not {type_name(x)}")
+    return _item(x)
 
 
 def _int(x=0):
@@ -97,7 +104,7 @@ def _int(x=0):
             return number(int(x.strip()), True)
         except ValueError:
             raise GValueError(f"int(): cannot read a whole number in {x!r}") from None
-    v = float(_item(x).data)
+    v = float(_one_number(x, "int").data)
     if not math.isfinite(v):
         raise GValueError(f"int() of {v!r}: not a finite number")
     return number(int(v), True)
