@@ -596,3 +596,11 @@ def test_retain_grad_keeps_a_non_leaf_gradient():
     np.testing.assert_array_equal(arr(x.grad), [36.0, 72.0])
     with pytest.raises(GradError):
         ag.tensor([1.0]).retain_grad()
+
+
+def test_elementwise_of_a_boolean_tensor_is_float64():
+    """numpy computes exp(True) in float16 (2.719); PyTorch, and gradcli, in float64."""
+    for f, v in [(ag.exp, np.e), (ag.tanh, np.tanh(1.0)), (ag.sqrt, 1.0)]:
+        for t in (ag.tensor([True, False]), ag.tensor(True), ag.tensor([True] * 70)):
+            r = np.asarray(f(t).data)
+            assert r.dtype == np.float64 and r.flat[0] == v

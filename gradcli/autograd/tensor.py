@@ -395,12 +395,14 @@ def unary_fn(op):
         xd = x.data
         try:
             out = fwd(xd)
+            if type(out) is not _f64 and (type(out) is not _ndarray or out.dtype is not F64 or not out.ndim):
+                if xd.dtype is BOOL:            # numpy would compute exp(True) in float16
+                    out = fwd(xd.astype(np.float64))
+                out = norm_data(out)
         except (ValueError, TypeError) as exc:
             raise op.error(exc, (x,), None) from None
         except MemoryError:
             raise _memory_error() from None
-        if type(out) is not _f64 and (type(out) is not _ndarray or out.dtype is not F64 or not out.ndim):
-            out = norm_data(out)
         r = _new(Tensor)
         r.data = out
         r.grad = None
