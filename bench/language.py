@@ -199,7 +199,7 @@ def main():
     print("1. cold start: whole process, the tutorial")
     print(f"   gradcli run samples/tutorial.g   {t_g * 1000:7.1f} ms")
     print(f"   numpy by hand (the floor)        {t_np * 1000:7.1f} ms")
-    print(f"   PyTorch                          " + (f"{t_t * 1000:7.1f} ms" if t_t else "   n/a (no torch)"))
+    print("   PyTorch                          " + (f"{t_t * 1000:7.1f} ms" if t_t else "   n/a (no torch)"))
     r = t_g / t_np
     print(f"   gradcli / numpy = {r:.2f}x   target <= 1.5x: {'PASS' if r <= 1.5 else 'FAIL'}\n")
 

@@ -18,7 +18,7 @@ import sys
 
 from .autograd.tensor import Tensor
 from .errors import GradcliError, LimitError
-from .runner import Timeout, _Alarm, apply_sets, make_session
+from .runner import Timeout, _Alarm, make_session
 
 _CONTINUES = ("else", "elif")
 
@@ -382,7 +382,7 @@ def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
     console = Console(session, "<stdin>", on_value, on_error, timeout=opts.get("timeout"))
     session.graph_hook = graph_hook(console)
     try:
-        apply_sets(session, opts.get("sets"))
+        session.apply_sets(opts.get("sets"))
     except GradcliError as err:
         console._error(err, "")
     while True:

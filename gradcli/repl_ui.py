@@ -17,7 +17,7 @@ from .errors import GradcliError
 from .lang.values import Number, to_text
 from .repl import Console, graph_hook, ready
 from .repl_edit import kind as _kind
-from .runner import apply_sets, make_session
+from .runner import make_session
 
 PS1, PS2 = ">>> ", "... "
 
@@ -103,7 +103,7 @@ class Repl:
                                timeout=self.opts.get("timeout"))
         session.graph_hook = graph_hook(self.console, show=self.out.print)
         try:
-            apply_sets(session, self.opts.get("sets"))
+            session.apply_sets(self.opts.get("sets"))
         except GradcliError as err:
             self.show_error(err, "")
         self.console.set_wrt(self.wrt)

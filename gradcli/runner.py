@@ -54,11 +54,6 @@ def _graph_hook(session):
     return show
 
 
-def apply_sets(session, sets):
-    """--set NAME=EXPR (the session does it; kept here for the REPL and the tests)."""
-    session.apply_sets(sets)
-
-
 class _Alarm:
     """--timeout: SIGALRM raises in the running script, which becomes a LimitError."""
 
@@ -94,7 +89,7 @@ def run_script(source: str, filename: str, opts: dict) -> int:
         insight.prepare(session, opts)
     try:
         with _Alarm(opts.get("timeout")):
-            apply_sets(session, opts.get("sets"))
+            session.apply_sets(opts.get("sets"))
             session.run(source, filename)
             output = session.result_output()
             grads = session.gradients(output)

@@ -4,6 +4,7 @@ and hypothesis properties (random compositions against finite differences, linea
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import time
 import tracemalloc
@@ -14,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gradcli.autograd as ag
+from gradcli.autograd.tensor import mode
 from gradcli.errors import GIndexError, GradError, GValueError, ShapeError
 
 PROPS = settings(max_examples=50, deadline=None, database=None, derandomize=True)
@@ -296,30 +298,54 @@ def test_a_million_op_chain_backpropagates_without_recursion():
     assert time.perf_counter() - start < 30
 
 
-def test_a_graph_no_longer_referenced_is_freed():
-    """Nodes form no reference cycles: dropping the output frees the graph without the collector."""
-    big = np.random.default_rng(0).standard_normal(250_000)   # 2 MB saved per node
+@contextlib.contextmanager
+def traced_memory():
+    """Bytes allocated now (a function), traced by tracemalloc, with the cyclic collector off."""
     gc.collect()
     was_enabled = gc.isenabled()
     gc.disable()
     tracemalloc.start()
     try:
-        x = T(big)
-        base = tracemalloc.get_traced_memory()[0]
-        y = x
-        for _ in range(10):
-            y = ag.sin(y) * 1.5
-        grown = tracemalloc.get_traced_memory()[0]
-        # sin keeps its input; `* 1.5` needs only the number, so its input (sin's output) is
-        # freed at once: 10 arrays kept, not 20 (PyTorch keeps the same)
-        assert 10 * big.nbytes * 0.9 < grown - base < 11.5 * big.nbytes
-        del y
-        freed = tracemalloc.get_traced_memory()[0]
-        assert freed - base < 2 * big.nbytes, (base, grown, freed)
+        yield lambda: tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()
         if was_enabled:
             gc.enable()
+
+
+@contextlib.contextmanager
+def keep_everything():
+    """Nodes keep every input, as in the language (mode.keep), instead of what VJPs read."""
+    mode.keep = True
+    try:
+        yield
+    finally:
+        mode.keep = False
+
+
+def test_a_graph_no_longer_referenced_is_freed():
+    """Nodes form no reference cycles: dropping the output frees the graph without the collector."""
+    big = np.random.default_rng(0).standard_normal(250_000)   # 2 MB saved per node
+    with traced_memory() as now:
+        x = T(big)
+        base = now()
+        y = x
+        for _ in range(10):
+            y = ag.sin(y) * 1.5
+        grown = now()
+        # sin keeps its input; `* 1.5` needs only the number, so its input (sin's output) is
+        # freed at once: 10 arrays kept, not 20 (PyTorch keeps the same)
+        assert 10 * big.nbytes * 0.9 < grown - base < 11.5 * big.nbytes
+        del y
+        freed = now()
+        assert freed - base < 2 * big.nbytes, (base, grown, freed)
+
+
+def _tanh_loop(x, W):
+    y = x
+    for _ in range(10):
+        y = ag.tanh(y @ W) * 0.9 + y * 0.1
+    return y
 
 
 def test_a_graph_keeps_only_what_backward_reads():
@@ -328,30 +354,18 @@ def test_a_graph_keeps_only_what_backward_reads():
     rng = np.random.default_rng(1)
     big = rng.standard_normal((300, 300))          # 720 KB
     W = ag.tensor(rng.standard_normal((300, 300)) * 0.05)
-    gc.collect()
-    tracemalloc.start()
-    try:
+    with traced_memory() as now:
         x = T(big)
-        base = tracemalloc.get_traced_memory()[0]
-        y = x
-        for _ in range(10):
-            y = ag.tanh(y @ W) * 0.9 + y * 0.1
-        grown = tracemalloc.get_traced_memory()[0] - base
+        base = now()
+        y = _tanh_loop(x, W)
+        grown = now() - base
         assert 10 * big.nbytes <= grown < 12 * big.nbytes, grown / big.nbytes
-        (y * y).sum().backward()
-        from gradcli.autograd.tensor import mode
-        mode.keep = True
-        try:
-            x2 = T(big)
-            y2 = x2
-            for _ in range(10):
-                y2 = ag.tanh(y2 @ W) * 0.9 + y2 * 0.1
-            (y2 * y2).sum().backward()
-        finally:
-            mode.keep = False
-        np.testing.assert_array_equal(arr(x.grad), arr(x2.grad))
-    finally:
-        tracemalloc.stop()
+    (y * y).sum().backward()
+    with keep_everything():
+        x2 = T(big)
+        y2 = _tanh_loop(x2, W)
+        (y2 * y2).sum().backward()
+    np.testing.assert_array_equal(arr(x.grad), arr(x2.grad))
 
 
 # ----- indexing, update, stack/cat -----
@@ -538,22 +552,18 @@ def test_two_backward_calls_accumulate_twice_one(steps, seed):
 def test_lean_nodes_give_the_gradients_of_nodes_that_keep_everything(steps, seed):
     """The library's nodes keep only what VJPs read; the language's (mode.keep, for --graph and
     --explain) keep every input. Both give the same bits, at first and second order."""
-    from gradcli.autograd.tensor import mode
     rng = np.random.default_rng(seed)
     xv, yv, w, v = (rng.uniform(-1, 1, (2, 3)) for _ in range(4))
     yv = np.where(np.abs(yv) < 0.05, 0.5, yv)
     f = _compose(steps)
     results = []
-    for keep in (False, True):
-        mode.keep = keep
-        try:
+    for keep in (contextlib.nullcontext, keep_everything):
+        with keep():
             x, y = T(xv), T(yv)
             out = f(x, y)
             gx, gy = ag.grad(out, [x, y], grad_outputs=w, create_graph=True)
             second = (gx * gx).sum() + (gy * v).sum()
             hx, hy = ag.grad(second, [x, y]) if second.requires_grad else (gx, gy)
-        finally:
-            mode.keep = False
         results.append([arr(t) for t in (out, gx, gy, hx, hy)])
     for lean, kept in zip(*results):
         np.testing.assert_array_equal(lean, kept)

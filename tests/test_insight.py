@@ -297,7 +297,7 @@ def test_graph_of_a_long_loop_is_folded_under_the_line_cap(tmp_path):
 def test_graph_line_cap_on_a_wide_graph(tmp_path):
     # many different ops (no loop to fold): the drawing stops at the cap and says so
     body = "".join(f"t{i} = sin(x * {i + 1}) + t{i - 1}\n" if i else "t0 = sin(x)\n" for i in range(80))
-    src = "x = tensor(0.5, requires_grad=True)\n" + body + f"t79\n"
+    src = "x = tensor(0.5, requires_grad=True)\n" + body + "t79\n"
     status, out, _ = gradcli("run", script(tmp_path, src), "--graph")
     assert status == 0
     tree = section(out, "Graph of t79:")

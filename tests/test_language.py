@@ -67,8 +67,7 @@ def test_wrt_index_assignment_with_graph_differentiates_the_earlier_leaf():
 
 def test_wrt_marks_set_value():
     s = Session(Options(wrt=("w",)))
-    from gradcli.runner import apply_sets
-    apply_sets(s, [("w", "[1, 2, 3]")])
+    s.apply_sets([("w", "[1, 2, 3]")])
     s.run("loss = (w * w).sum()")
     assert isinstance(s.globals["w"], Tensor) and s.globals["w"].requires_grad
     assert s.gradients(s.result_output())["w"].data.tolist() == [2.0, 4.0, 6.0]

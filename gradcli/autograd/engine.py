@@ -12,7 +12,7 @@ from heapq import heappop, heappush
 import numpy as np
 
 from ..errors import GradError, GTypeError
-from .ops import COPY, NumpyF, TensorF, sum_to_np
+from .ops import COPY, NumpyF, TensorF
 from .tensor import F64, Node, Tensor, apply, as_tensor, const, enable_grad, fmt_shape, mode, norm_data
 
 

@@ -10,10 +10,9 @@ import math
 
 import numpy as np
 
-from ..errors import GIndexError, GradError, GTypeError, GValueError, LimitError, ShapeError
+from ..errors import GIndexError, GTypeError, GValueError, LimitError, ShapeError
 from . import ops as _ops
-from .tensor import (F64, Tensor, _flat, apply, as_int, as_tensor, binary_fn, const, fmt_shape, mode,
-                     norm_data, to_data, type_name, unary_fn)
+from .tensor import (F64, Tensor, _flat, apply, as_int, as_tensor, binary_fn, const, fmt_shape, norm_data, to_data, type_name, unary_fn)
 
 _bsum, _bmax, _bany = builtins.sum, builtins.max, builtins.any
 

@@ -18,7 +18,7 @@ import operator
 import numpy as np
 
 from ..errors import GIndexError, GradcliError, GTypeError, GValueError, ShapeError
-from .tensor import F64, Tensor, apply, as_int, as_tensor, const, fmt_shape, to_data
+from .tensor import F64, Tensor, apply, as_tensor, const, fmt_shape, to_data
 
 
 class Op:

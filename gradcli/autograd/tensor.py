@@ -396,7 +396,7 @@ def unary_fn(op):
         try:
             out = fwd(xd)
             if type(out) is not _f64 and (type(out) is not _ndarray or out.dtype is not F64 or not out.ndim):
-                if xd.dtype is BOOL:            # numpy would compute exp(True) in float16
+                if xd.dtype is BOOL and out.dtype.kind == "f":   # numpy: exp(True) in float16
                     out = fwd(xd.astype(np.float64))
                 out = norm_data(out)
         except (ValueError, TypeError) as exc:

@@ -91,7 +91,7 @@ def _float(x=0.0):
 
 
 def _one_number(x, name):
-    if x is None or isinstance(x, (range, BuiltinFunction, Namespace)) or callable(x):
+    if x is None or isinstance(x, (range, Namespace)) or callable(x):
         raise GTypeError(f"{name}() needs a number, a one-element tensor or a string, "
                          f"not {type_name(x)}")
     return _item(x)

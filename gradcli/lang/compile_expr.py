@@ -343,7 +343,7 @@ class ExprCompiler:
         return ev_kw
 
     def _method_call(self, attr, args, kwargs, span):
-        UserFunction, call_value, get_attr = _C.UserFunction, _C.call_value, _C.get_attr
+        call_value, get_attr = _C.call_value, _C.get_attr
         obj, name, session = self.expr(attr.value), attr.attr, self.session
         method = TENSOR_METHODS.get(name)
 

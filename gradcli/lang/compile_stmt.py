@@ -19,7 +19,6 @@ class StmtCompiler:
     """Mixin of `Compiler`: `block(stmts)` returns one closure running them in order."""
 
     def block(self, stmts):
-        BREAK = _C.BREAK
         compiled = [self.stmt(s) for s in stmts]
         if len(compiled) == 1:
             return compiled[0]

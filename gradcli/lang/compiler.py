@@ -16,8 +16,8 @@ from ..autograd import functions as fn
 from ..autograd.tensor import Node, Tensor, as_tensor, const, mode
 from ..errors import GNameError, GradcliError, GSyntaxError, GTypeError, GValueError, LimitError, ShapeError
 from . import ast as A
-from .builtins import (BUILTINS, GRAD_FN_METHODS, MODULES, TENSOR_METHODS, TENSOR_PROPS,
-                       TENSOR_SETTERS, _plain_kwargs, no_attribute)
+from .builtins import (GRAD_FN_METHODS, TENSOR_METHODS, TENSOR_PROPS,
+                       _plain_kwargs, no_attribute)
 from .values import BuiltinFunction, Namespace, Number, number, number_binop, type_name
 
 BREAK, CONTINUE, RETURN = "break", "continue", "return"
