@@ -157,7 +157,7 @@ class Repl:
         from rich.table import Table
         from rich.text import Text
 
-        from .lang.lexer import GLexer
+        from .lexer import GLexer
         self.out.print(Text(f"gradcli {__version__} — PyTorch-style autograd, one statement at a time.",
                             style="bold"))
         self.out.print(Text("Type G code (Python-like); an expression shows its value. A line "
@@ -346,7 +346,7 @@ def _prompt_loop(repl) -> int:
     from prompt_toolkit.lexers import PygmentsLexer
     from prompt_toolkit.styles import Style
 
-    from .lang.lexer import GLexer
+    from .lexer import GLexer
     from .repl_edit import key_bindings, make_completer, make_history
 
     def continuation(width, line_number, is_soft_wrap):

@@ -159,7 +159,7 @@ def _highlighted(line: str) -> Text:
     try:
         from rich.syntax import Syntax
 
-        from ..lang.lexer import GLexer
+        from ..lexer import GLexer
         text = Syntax("", GLexer(), theme="ansi_dark", background_color="default").highlight(line)
     except ImportError:     # colour is a nicety: never let it cost the diagnostic
         return Text(line)
