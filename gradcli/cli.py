@@ -80,6 +80,12 @@ def common_options(f):
                      help="Memory limit for all values alive at once (e.g. 512M, 8G)."),
         click.option("--timeout", type=click.FloatRange(0, min_open=True), default=None,
                      help="Stop the run after SECONDS."),
+        click.option("--formula", is_flag=True,
+                     help="Also give each gradient as a closed-form formula (a --wrt NAME nothing "
+                          "binds is a free symbol)."),
+        click.option("--latex", is_flag=True, help="Formulas in LaTeX (implies --formula)."),
+        click.option("--formula-max-ops", type=click.IntRange(1), default=5000, show_default=True,
+                     help="The largest trace turned into a formula."),
     ]
     for o in reversed(opts):
         f = o(f)

@@ -87,13 +87,20 @@ def run_script(source: str, filename: str, opts: dict) -> int:
     if _insight_wanted(opts):
         from . import insight
         insight.prepare(session, opts)
+    formula = _formula_recorder(session, opts)
     try:
         with _Alarm(opts.get("timeout")):
-            session.apply_sets(opts.get("sets"))
-            session.run(source, filename)
+            try:
+                session.apply_sets(opts.get("sets"))
+                session.run(source, filename)
+            finally:
+                if formula is not None:
+                    formula.stop()
             output = session.result_output()
             grads = session.gradients(output)
             insight = _insight(session, output, grads, opts, out, source, filename)
+            if formula is not None:
+                formula.compute(output, grads)
     except Timeout as exc:
         err = LimitError(f"the run took longer than --timeout {opts.get('timeout'):g} s", exc.span)
         return _fail(out, session, err, as_json)
@@ -127,14 +134,22 @@ def run_script(source: str, filename: str, opts: dict) -> int:
     limits.lift_memory_limit()        # the run is over: reporting it must not fail at the cap
     if as_json:
         from .render.report import run_document
-        out.write(run_document(session, output, grads, insight.get("check")))
+        out.write(run_document(session, output, grads, insight.get("check"), formula))
     elif opts.get("wrt") or opts.get("of"):
         from .render.report import text_report
-        out.report(text_report(output, grads))
+        out.report(text_report(output, grads, formula))
     if "emit" in insight:
         insight["emit"]()
     out.flush()
     return 1 if insight.get("check_failed") else 0
+
+
+def _formula_recorder(session, opts):
+    """--formula/--latex: the recorder of the run's path and free symbols (SymPy comes later)."""
+    if not (opts.get("formula") or opts.get("latex")):
+        return None
+    from .insight.formula import FormulaRun
+    return FormulaRun(session, opts)
 
 
 def _insight_wanted(opts) -> bool:

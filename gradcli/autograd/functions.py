@@ -440,7 +440,9 @@ def _nary(kind, n):
                      (lambda p, *xs: np.stack(xs, axis=p)) if kind == "stack"
                      else (lambda p, *xs: np.concatenate(xs, axis=p)),
                      tuple(maker(i) for i in range(n)),
-                     (f"∂/∂xᵢ = grad's i-th slice along the {kind} axis",))
+                     (f"∂/∂xᵢ = grad's i-th slice along the {kind} axis",),
+                     sym=(lambda S, p, *xs: np.stack(xs, axis=p)) if kind == "stack"
+                     else (lambda S, p, *xs: np.concatenate(xs, axis=p)))
         _stack_ops[key] = op
     return op
 

@@ -25,10 +25,13 @@ class Op:
     """One differentiable (or not: `vjps=None`) operation."""
 
     __slots__ = ("name", "node_name", "forward", "vjps", "formulas", "save_out", "broadcast", "fast",
-                 "reads", "drop")
+                 "reads", "drop", "sym")
 
     def __init__(self, name, node_name, forward, vjps, formulas=(), save_out=False, broadcast=False,
-                 fast=None, reads=None):
+                 fast=None, reads=None, sym=None):
+        # sym(S, p, *xs): the forward as SymPy expressions (S = symbolic.SymF, xs object arrays),
+        # what --formula differentiates; None: the op has no symbolic form
+        self.sym = sym
         self.fast = fast      # the forward on data alone, when it takes no parameters (a ufunc)
         # reads[i]: the inputs whose values (or shapes) the VJP of input i reads; None: all of them.
         # A node keeps only those (PyTorch's saved variables): an intermediate result no VJP
@@ -46,7 +49,7 @@ class Op:
     def renamed(self, node_name):
         """The same op under another PyTorch node name (`SumBackward0` vs `SumBackward1`)."""
         return Op(self.name, node_name, self.forward, self.vjps, self.formulas, self.save_out,
-                  self.broadcast, self.fast, self.reads)
+                  self.broadcast, self.fast, self.reads, self.sym)
 
     def error(self, exc, inputs, params):
         """Turn a numpy exception raised by this op's forward into a G error."""
@@ -94,17 +97,18 @@ TABLE: dict[str, Op] = {}
 
 
 def defop(name, node_name, forward, *vjps, formula=(), save_out=False, broadcast=False, fast=None,
-          reads=None):
+          reads=None, sym=None):
     op = Op(name, node_name, forward, tuple(vjps) if vjps else None,
             (formula,) if isinstance(formula, str) else tuple(formula), save_out, broadcast, fast,
-            reads)
+            reads, sym)
     TABLE[name] = op
     return op
 
 
-def nondiff(name, forward):
-    """An op with no gradient (comparisons, any/all): recorded nowhere."""
-    op = Op(name, name, forward, None)
+def nondiff(name, forward, sym=None):
+    """An op with no gradient (comparisons, any/all): recorded nowhere (but --formula reads the
+    symbolic forms of comparisons: the tests that chose the run's path)."""
+    op = Op(name, name, forward, None, sym=sym)
     TABLE[name] = op
     return op
 
@@ -491,142 +495,200 @@ def _cat_vjp(i):
 # ----- arithmetic (broadcasting) -----
 ADD = defop("add", "AddBackward0", lambda p, a, b: a + b,
             lambda F, g, y, p, a, b: g, lambda F, g, y, p, a, b: g,
+            sym=lambda S, p, a, b: a + b,
             formula=("∂/∂a = grad", "∂/∂b = grad"), broadcast=True, fast=operator.add,
             reads=((), ()))
 SUB = defop("sub", "SubBackward0", lambda p, a, b: a - b,
             lambda F, g, y, p, a, b: g, lambda F, g, y, p, a, b: -g,
+            sym=lambda S, p, a, b: a - b,
             formula=("∂/∂a = grad", "∂/∂b = -grad"), broadcast=True, fast=operator.sub,
             reads=((), ()))
 RSUB = SUB.renamed("RsubBackward1")
 MUL = defop("mul", "MulBackward0", lambda p, a, b: a * b,
             lambda F, g, y, p, a, b: g * b, lambda F, g, y, p, a, b: g * a,
+            sym=lambda S, p, a, b: a * b,
             formula=("∂/∂a = grad · b", "∂/∂b = grad · a"), broadcast=True, fast=operator.mul,
             reads=((1,), (0,)))
 DIV = defop("div", "DivBackward0", lambda p, a, b: a / b,
             lambda F, g, y, p, a, b: g / b, lambda F, g, y, p, a, b: -g * ((a / b) / b),
+            sym=lambda S, p, a, b: a / b,
             formula=("∂/∂a = grad / b", "∂/∂b = -grad · a / b²"), broadcast=True, fast=operator.truediv,
             reads=((1,), (0, 1)))
 POW = defop("pow", "PowBackward0", lambda p, a, b: torch_pow(a, b), _pow_vjp_a, _pow_vjp_b,
+            sym=lambda S, p, a, b: S.pow(a, b),
             formula=("∂/∂a = grad · b · a^(b-1)", "∂/∂b = grad · a^b · log(a)"), broadcast=True,
             fast=torch_pow)
 POW1 = defop("pow1", "PowBackward1", lambda p, a, b: a ** b, _pow1_vjp_a, _pow_vjp_b,   # t ** t
+             sym=lambda S, p, a, b: S.pow(a, b),
              formula=POW.formulas, broadcast=True, fast=operator.pow, save_out=True)
 POW2 = POW1.renamed("PowBackward2")   # number ** tensor
 MOD = defop("mod", "RemainderBackward0", lambda p, a, b: np.mod(a, b),
             lambda F, g, y, p, a, b: g, lambda F, g, y, p, a, b: -g * F.floor(a / b),
+            sym=lambda S, p, a, b: S.mod(a, b),
             formula=("∂/∂a = grad", "∂/∂b = -grad · floor(a / b)"), broadcast=True, fast=np.mod)
 MOD1 = MOD.renamed("RemainderBackward1")   # tensor % tensor
 CLONE = defop("clone", "CloneBackward0", lambda p, x: x,   # values never change: no copy needed
-              lambda F, g, y, p, x: g, formula="∂/∂x = grad", reads=((),))
+              lambda F, g, y, p, x: g,
+              sym=lambda S, p, x: x,
+              formula="∂/∂x = grad", reads=((),))
 COPY = CLONE.renamed("CopyBackwards")   # a leaf's first .grad under create_graph=True
-NEG = defop("neg", "NegBackward0", lambda p, x: -x, lambda F, g, y, p, x: -g, formula="∂/∂x = -grad", fast=operator.neg,
+NEG = defop("neg", "NegBackward0", lambda p, x: -x, lambda F, g, y, p, x: -g,
+            sym=lambda S, p, x: -x,
+            formula="∂/∂x = -grad", fast=operator.neg,
             reads=((),))
 # number / tensor is reciprocal(tensor) · number in PyTorch (its values and its node names)
 RECIPROCAL = defop("reciprocal", "ReciprocalBackward0", lambda p, x: 1.0 / x,
-                   lambda F, g, y, p, x: -g * (y * y), formula="∂/∂x = -grad / x²", save_out=True, reads=((),))
+                   lambda F, g, y, p, x: -g * (y * y),
+                   sym=lambda S, p, x: 1 / x,
+                   formula="∂/∂x = -grad / x²", save_out=True, reads=((),))
 MAXIMUM = defop("maximum", "MaximumBackward0", lambda p, a, b: np.maximum(a, b),
                 lambda F, g, y, p, a, b: F.where(a > b, g, F.where(a == b, 0.5 * g, 0.0)),
                 lambda F, g, y, p, a, b: F.where(b > a, g, F.where(a == b, 0.5 * g, 0.0)),
+                sym=lambda S, p, a, b: S.maximum(a, b),
                 formula=("∂/∂a = grad · [a > b] (½ at a tie)", "∂/∂b = grad · [b > a] (½ at a tie)"),
                 broadcast=True, fast=np.maximum)
 MINIMUM = defop("minimum", "MinimumBackward0", lambda p, a, b: np.minimum(a, b),
                 lambda F, g, y, p, a, b: F.where(a < b, g, F.where(a == b, 0.5 * g, 0.0)),
                 lambda F, g, y, p, a, b: F.where(b < a, g, F.where(a == b, 0.5 * g, 0.0)),
+                sym=lambda S, p, a, b: S.minimum(a, b),
                 formula=("∂/∂a = grad · [a < b] (½ at a tie)", "∂/∂b = grad · [b < a] (½ at a tie)"),
                 broadcast=True, fast=np.minimum)
 WHERE = defop("where", "WhereBackward0", lambda p, c, a, b: np.where(c, a, b),
               None,
               lambda F, g, y, p, c, a, b: F.where(c, g, 0.0),
               lambda F, g, y, p, c, a, b: F.where(c, 0.0, g),
+              sym=lambda S, p, c, a, b: S.where(c, a, b),
               formula=("", "∂/∂a = grad where cond, else 0", "∂/∂b = grad where not cond, else 0"),
               broadcast=True)
 
 # ----- elementwise -----
 EXP = defop("exp", "ExpBackward0", lambda p, x: np.exp(x), lambda F, g, y, p, x: g * y,
+            sym=lambda S, p, x: S.exp(x),
             formula="∂/∂x = grad · exp(x)", save_out=True, fast=np.exp, reads=((),))
 LOG = defop("log", "LogBackward0", lambda p, x: np.log(x), lambda F, g, y, p, x: g / x,
+            sym=lambda S, p, x: S.log(x),
             formula="∂/∂x = grad / x", fast=np.log)
 LOG1P = defop("log1p", "Log1PBackward0", lambda p, x: np.log1p(x), lambda F, g, y, p, x: g / (1.0 + x),
+              sym=lambda S, p, x: S.log1p(x),
               formula="∂/∂x = grad / (1 + x)", fast=np.log1p)
 SQRT = defop("sqrt", "SqrtBackward0", lambda p, x: np.sqrt(x), lambda F, g, y, p, x: g / (2.0 * y),
+             sym=lambda S, p, x: S.sqrt(x),
              formula="∂/∂x = grad / (2·sqrt(x))   (inf at 0)", save_out=True, fast=np.sqrt,
              reads=((),))
 SIN = defop("sin", "SinBackward0", lambda p, x: np.sin(x), lambda F, g, y, p, x: g * F.cos(x),
+            sym=lambda S, p, x: S.sin(x),
             formula="∂/∂x = grad · cos(x)", fast=np.sin)
 COS = defop("cos", "CosBackward0", lambda p, x: np.cos(x), lambda F, g, y, p, x: -g * F.sin(x),
+            sym=lambda S, p, x: S.cos(x),
             formula="∂/∂x = -grad · sin(x)", fast=np.cos)
 TAN = defop("tan", "TanBackward0", lambda p, x: np.tan(x), lambda F, g, y, p, x: g * (1.0 + y * y),
+            sym=lambda S, p, x: S.tan(x),
             formula="∂/∂x = grad · (1 + tan²(x))", save_out=True, fast=np.tan, reads=((),))
 ASIN = defop("asin", "AsinBackward0", lambda p, x: np.arcsin(x),       # PyTorch: grad · rsqrt(1 - x²)
-             lambda F, g, y, p, x: g * F.rsqrt(-x * x + 1.0), formula="∂/∂x = grad / sqrt(1 - x²)",
+             lambda F, g, y, p, x: g * F.rsqrt(-x * x + 1.0),
+             sym=lambda S, p, x: S.asin(x),
+             formula="∂/∂x = grad / sqrt(1 - x²)",
              fast=np.arcsin)
 ACOS = defop("acos", "AcosBackward0", lambda p, x: np.arccos(x),
-             lambda F, g, y, p, x: g * -F.rsqrt(-x * x + 1.0), formula="∂/∂x = -grad / sqrt(1 - x²)",
+             lambda F, g, y, p, x: g * -F.rsqrt(-x * x + 1.0),
+             sym=lambda S, p, x: S.acos(x),
+             formula="∂/∂x = -grad / sqrt(1 - x²)",
              fast=np.arccos)
 ATAN = defop("atan", "AtanBackward0", lambda p, x: np.arctan(x),
-             lambda F, g, y, p, x: g / (1.0 + x * x), formula="∂/∂x = grad / (1 + x²)", fast=np.arctan)
+             lambda F, g, y, p, x: g / (1.0 + x * x),
+             sym=lambda S, p, x: S.atan(x),
+             formula="∂/∂x = grad / (1 + x²)", fast=np.arctan)
 SINH = defop("sinh", "SinhBackward0", lambda p, x: torch_sinh(x), lambda F, g, y, p, x: g * F.cosh(x),
+             sym=lambda S, p, x: S.sinh(x),
              formula="∂/∂x = grad · cosh(x)", fast=torch_sinh)
 COSH = defop("cosh", "CoshBackward0", lambda p, x: torch_cosh(x), lambda F, g, y, p, x: g * F.sinh(x),
+             sym=lambda S, p, x: S.cosh(x),
              formula="∂/∂x = grad · sinh(x)", fast=torch_cosh)
 TANH = defop("tanh", "TanhBackward0", lambda p, x: torch_tanh(x), lambda F, g, y, p, x: F.tanh_backward(g, y),
+             sym=lambda S, p, x: S.tanh(x),
              formula="∂/∂x = grad · (1 - tanh²(x))", save_out=True, fast=torch_tanh,
              reads=((),))
 SIGMOID = defop("sigmoid", "SigmoidBackward0", lambda p, x: _sigmoid(x),
                 lambda F, g, y, p, x: F.sigmoid_backward(g, y),
+                sym=lambda S, p, x: S.sigmoid(x),
                 formula="∂/∂x = grad · σ(x) · (1 - σ(x))", save_out=True, reads=((),))
 RELU = defop("relu", "ReluBackward0", lambda p, x: np.maximum(x, 0.0),
              lambda F, g, y, p, x: F.threshold_backward(g, y),
+             sym=lambda S, p, x: S.relu(x),
              formula="∂/∂x = grad · [x > 0]   (0 at x = 0)", save_out=True, reads=((),))
 SOFTPLUS = defop("softplus", "SoftplusBackward0", _softplus_forward,
                  lambda F, g, y, p, x: F.softplus_backward(g, x),
+                 sym=lambda S, p, x: S.softplus(x),
                  formula="∂/∂x = grad · σ(x)")
 ABS = defop("abs", "AbsBackward0", lambda p, x: np.abs(x), lambda F, g, y, p, x: g * F.sign(x),
+            sym=lambda S, p, x: S.abs(x),
             formula="∂/∂x = grad · sign(x)   (0 at x = 0)", fast=np.abs)
 _zero = lambda F, g, y, p, x: F.zeros_like(x)  # noqa: E731  (piecewise constant: gradient 0)
-SIGN = defop("sign", "SignBackward0", lambda p, x: np.sign(x), _zero, formula="∂/∂x = 0", fast=np.sign)
-FLOOR = defop("floor", "FloorBackward0", lambda p, x: np.floor(x), _zero, formula="∂/∂x = 0", fast=np.floor)
-CEIL = defop("ceil", "CeilBackward0", lambda p, x: np.ceil(x), _zero, formula="∂/∂x = 0", fast=np.ceil)
-ROUND = defop("round", "RoundBackward0", lambda p, x: np.round(x), _zero, formula="∂/∂x = 0", fast=np.round)
+SIGN = defop("sign", "SignBackward0", lambda p, x: np.sign(x), _zero,
+             sym=lambda S, p, x: S.sign(x),
+             formula="∂/∂x = 0", fast=np.sign)
+FLOOR = defop("floor", "FloorBackward0", lambda p, x: np.floor(x), _zero,
+              sym=lambda S, p, x: S.floor(x),
+              formula="∂/∂x = 0", fast=np.floor)
+CEIL = defop("ceil", "CeilBackward0", lambda p, x: np.ceil(x), _zero,
+             sym=lambda S, p, x: S.ceil(x),
+             formula="∂/∂x = 0", fast=np.ceil)
+ROUND = defop("round", "RoundBackward0", lambda p, x: np.round(x), _zero,
+              sym=lambda S, p, x: S.round(x),
+              formula="∂/∂x = 0", fast=np.round)
 CLAMP = defop("clamp", "ClampBackward1",
               lambda p, x: np.clip(x, -np.inf if p[0] is None else p[0], np.inf if p[1] is None else p[1]),
               lambda F, g, y, p, x: F.where(((x >= p[0]) if p[0] is not None else True)
                                             & ((x <= p[1]) if p[1] is not None else True), g, 0.0),
+              sym=lambda S, p, x: S.clamp(x, *p),
               formula="∂/∂x = grad where min ≤ x ≤ max (bounds included), else 0")
 
 # ----- reductions: p = (axes or None, keepdims) -----
 SUM = defop("sum", "SumBackward1", lambda p, x: torch_sum(x, p[0], p[1]),
-            lambda F, g, y, p, x: expand_back(F, g, x.shape, *p), formula="∂/∂xᵢ = grad")
+            lambda F, g, y, p, x: expand_back(F, g, x.shape, *p),
+            sym=lambda S, p, x: S.sum(x, *p),
+            formula="∂/∂xᵢ = grad")
 SUM0 = SUM.renamed("SumBackward0")
 MEAN = defop("mean", "MeanBackward1", lambda p, x: torch_mean(x, p[0], p[1]),
              lambda F, g, y, p, x: expand_back(F, g, x.shape, *p) / _count(x.shape, p[0]),
+             sym=lambda S, p, x: S.mean(x, *p),
              formula="∂/∂xᵢ = grad / n")
 MEAN0 = MEAN.renamed("MeanBackward0")
 PROD = defop("prod", "ProdBackward1", lambda p, x: np.prod(x, axis=p[0], keepdims=p[1]), _prod_vjp,
+             sym=lambda S, p, x: S.prod(x, *p),
              formula="∂/∂xᵢ = grad · ∏ⱼ≠ᵢ xⱼ", save_out=True)
 PROD0 = PROD.renamed("ProdBackward0")
 MAX = defop("max", "MaxBackward0", lambda p, x: np.max(x, axis=p[0], keepdims=p[1]), _extreme_vjp,
+            sym=lambda S, p, x: S.max(x, *p),
             formula="∂/∂xᵢ = grad where xᵢ is the max (shared equally by ties)", save_out=True)
 MAX1 = MAX.renamed("MaxBackward1")
 AMAX = MAX.renamed("AmaxBackward0")   # several axes (torch.amax)
 MIN = defop("min", "MinBackward0", lambda p, x: np.min(x, axis=p[0], keepdims=p[1]), _extreme_vjp,
+            sym=lambda S, p, x: S.min(x, *p),
             formula="∂/∂xᵢ = grad where xᵢ is the min (shared equally by ties)", save_out=True)
 MIN1 = MIN.renamed("MinBackward1")
 AMIN = MIN.renamed("AminBackward0")
-VAR = defop("var", "VarBackward0", _var_forward, _var_vjp, formula="∂/∂xᵢ = grad · 2(xᵢ - mean) / (n - 1)")
+VAR = defop("var", "VarBackward0", _var_forward, _var_vjp,
+            sym=lambda S, p, x: S.var(x, *p),
+            formula="∂/∂xᵢ = grad · 2(xᵢ - mean) / (n - 1)")
 STD = defop("std", "StdBackward0", lambda p, x: np.sqrt(_var_forward(p, x)), _std_vjp,
+            sym=lambda S, p, x: S.sqrt(S.var(x, *p)),
             formula="∂/∂xᵢ = grad · (xᵢ - mean) / ((n - 1) · std)", save_out=True)
 LOGSUMEXP = defop("logsumexp", "LogsumexpBackward0", _logsumexp_forward,
                   lambda F, g, y, p, x: expand_back(F, g, x.shape, *p)
                   * F.exp(x - expand_back(F, y, x.shape, *p)),
+                  sym=lambda S, p, x: S.logsumexp(x, *p),
                   formula="∂/∂xᵢ = grad · exp(xᵢ - logsumexp(x))", save_out=True)
 NORM = defop("norm", "LinalgVectorNormBackward0", _norm_forward, _norm_vjp,
+             sym=lambda S, p, x: S.norm(x, *p),
              formula="∂/∂xᵢ = grad · xᵢ / ‖x‖   (0 at the zero vector)", save_out=True)
 SOFTMAX = defop("softmax", "SoftmaxBackward0", _softmax_forward,
                 lambda F, g, y, p, x: F.softmax_backward(g, y, p),
+                sym=lambda S, p, x: S.softmax(x, p),
                 formula="∂/∂xᵢ = yᵢ · (gradᵢ - Σⱼ gradⱼ yⱼ)", save_out=True, reads=((),))
 LOG_SOFTMAX = defop("log_softmax", "LogSoftmaxBackward0", _log_softmax_forward,
                     lambda F, g, y, p, x: F.log_softmax_backward(g, y, p),
+                    sym=lambda S, p, x: S.log_softmax(x, p),
                     formula="∂/∂xᵢ = gradᵢ - softmax(x)ᵢ · Σⱼ gradⱼ", save_out=True, reads=((),))
 
 # ----- the backward functions of activations: ops of their own, as in PyTorch, so a gradient made
@@ -660,34 +722,42 @@ def _log_softmax_bw(g, y, dim):
 TANH_BACKWARD = defop("tanh_backward", "TanhBackwardBackward0", lambda p, g, y: _tanh_bw(g, y),
                       lambda F, G, _, p, g, y: F.tanh_backward(G, y),
                       lambda F, G, _, p, g, y: G * (-2.0 * y * g),
+                      sym=lambda S, p, g, y: g * (1 - y * y),
                       formula=("∂/∂grad = grad' · (1 - y²)", "∂/∂y = -2 · grad' · grad · y"))
 SIGMOID_BACKWARD = defop("sigmoid_backward", "SigmoidBackwardBackward0", lambda p, g, y: _sigmoid_bw(g, y),
                          lambda F, G, _, p, g, y: F.sigmoid_backward(G, y),
                          lambda F, G, _, p, g, y: G * g * (-2.0 * y + 1.0),
+                         sym=lambda S, p, g, y: g * (1 - y) * y,
                          formula=("∂/∂grad = grad' · (1 - y) · y", "∂/∂y = grad' · grad · (1 - 2y)"))
 THRESHOLD_BACKWARD = defop("threshold_backward", "ThresholdBackwardBackward0",
                            lambda p, g, y: _threshold_bw(g, y),
                            lambda F, G, _, p, g, y: F.threshold_backward(G, y), None,
+                           sym=lambda S, p, g, y: g * S.heaviside(y),
                            formula=("∂/∂grad = grad' · [y > 0]", ""))
 SOFTPLUS_BACKWARD = defop("softplus_backward", "SoftplusBackwardBackward0", lambda p, g, x: _softplus_bw(g, x),
                           lambda F, G, _, p, g, x: F.softplus_backward(G, x),
                           lambda F, G, _, p, g, x: F.sigmoid_backward(G * g, F.sigmoid(x)) * (x < 20.0),
+                          sym=lambda S, p, g, x: g * S.sigmoid(x),
                           formula=("∂/∂grad = grad' · σ(x)", "∂/∂x = grad' · grad · σ(x) · (1 - σ(x))"))
 SOFTMAX_BACKWARD = defop("softmax_backward", "SoftmaxBackwardDataBackward0", lambda p, g, y: _softmax_bw(g, y, p),
                          lambda F, G, _, p, g, y: F.softmax_backward(G, y, p),
                          lambda F, G, _, p, g, y: (g * G - F.sum(y * g, p, True) * G
                                                    - g * F.sum(y * G, p, True)),
+                         sym=lambda S, p, g, y: y * (g - S.sum(g * y, (p,), True)),
                          formula=("∂/∂grad = y · (grad' - Σ grad' · y)",
                                   "∂/∂y = grad' · (grad - Σ grad · y) - grad · Σ grad' · y"))
 LOG_SOFTMAX_BACKWARD = defop("log_softmax_backward", "LogSoftmaxBackwardDataBackward0",
                              lambda p, g, y: _log_softmax_bw(g, y, p),
                              lambda F, G, _, p, g, y: G - F.sum(G * F.exp(y), p, True),
                              lambda F, G, _, p, g, y: -F.sum(g, p, True) * F.exp(y) * G,
+                             sym=lambda S, p, g, y: g - S.exp(y) * S.sum(g, (p,), True),
                              formula=("∂/∂grad = grad' - Σ grad' · exp(y)", "∂/∂y = -Σ grad · exp(y) · grad'"))
 
 # ----- shape -----
 RESHAPE = defop("reshape", "ViewBackward0", lambda p, x: np.reshape(x, p),
-                lambda F, g, y, p, x: F.reshape(g, x.shape), formula="∂/∂x = grad reshaped to x's shape")
+                lambda F, g, y, p, x: F.reshape(g, x.shape),
+                sym=lambda S, p, x: x.reshape(p),
+                formula="∂/∂x = grad reshaped to x's shape")
 SQUEEZE = RESHAPE.renamed("SqueezeBackward0")    # squeeze(t)
 SQUEEZE1 = RESHAPE.renamed("SqueezeBackward1")   # squeeze(t, axis)
 SQUEEZE2 = RESHAPE.renamed("SqueezeBackward2")   # squeeze(t, [axes])
@@ -696,52 +766,66 @@ SQUEEZE4 = RESHAPE.renamed("SqueezeBackward4")       # the squeeze_ ending vecto
 UNSAFE_VIEW = RESHAPE.renamed("UnsafeViewBackward0")  # a view of a copy (reshape of a transposed tensor)
 PERMUTE = defop("permute", "PermuteBackward0", lambda p, x: np.transpose(x, p),
                 lambda F, g, y, p, x: F.permute(g, tuple(np.argsort(p))),
+                sym=lambda S, p, x: x.transpose(p),
                 formula="∂/∂x = grad with the axes put back")
 TRANSPOSE = PERMUTE.renamed("TransposeBackward0")
 TRANSPOSE_T = PERMUTE.renamed("TBackward0")      # t.t()
 EXPAND = defop("broadcast_to", "ExpandBackward0", lambda p, x: np.broadcast_to(x, p),
-               lambda F, g, y, p, x: F.sum_to(g, x.shape), formula="∂/∂x = grad summed over the copies")
+               lambda F, g, y, p, x: F.sum_to(g, x.shape),
+               sym=lambda S, p, x: S.arr(np.broadcast_to(x, p)),
+               formula="∂/∂x = grad summed over the copies")
 SELECT = defop("getitem", "SelectBackward0", lambda p, x: x[p],
                lambda F, g, y, p, x: F.scatter(g, x.shape, p),
+               sym=lambda S, p, x: S.arr(x[p]),
                formula="∂/∂x = grad put back at the indexed places, 0 elsewhere")
 SLICE = SELECT.renamed("SliceBackward0")
 INDEX = SELECT.renamed("IndexBackward0")
 NEWAXIS = SELECT.renamed("UnsqueezeBackward0")   # t[None]
 SCATTER = defop("scatter", "IndexPutBackward0", _scatter_np,
-                lambda F, g, y, p, x: F.getitem(g, p[1]), formula="∂/∂x = grad at the indexed places")
+                lambda F, g, y, p, x: F.getitem(g, p[1]),
+                sym=lambda S, p, g: S.scatter(g, *p),
+                formula="∂/∂x = grad at the indexed places")
 SETITEM = defop("setitem", "CopySlices", _setitem_np,
                 lambda F, g, y, p, x, v: F.setitem(g, p, 0.0),
                 lambda F, g, y, p, x, v: F.sum_to(F.getitem(g, p), v.shape),
+                sym=lambda S, p, x, v: S.setitem(x, p, v),
                 formula=("∂/∂x = grad, 0 at the replaced places", "∂/∂v = grad at the replaced places"))
 SETITEM_INDEX = SETITEM.renamed("IndexPutBackward0")   # t[[0, 3]] = v (index_put_)
 
 # ----- linear algebra -----
 MATMUL = defop("matmul", "MmBackward0", lambda p, a, b: np.matmul(a, b), _matmul_vjp_a, _matmul_vjp_b,
+               sym=lambda S, p, a, b: S.matmul(a, b),
                formula=("∂/∂A = grad @ Bᵀ", "∂/∂B = Aᵀ @ grad"), broadcast=True, fast=np.matmul,
                reads=((1,), (0,)))
 MV = MATMUL.renamed("MvBackward0")
 DOT = MATMUL.renamed("DotBackward0")
 BMM = MATMUL.renamed("BmmBackward0")
 TRACE = defop("trace", "TraceBackward0", lambda p, x: np.trace(x),
-              lambda F, g, y, p, x: g * F.eye(*x.shape), formula="∂/∂X = grad · I")
+              lambda F, g, y, p, x: g * F.eye(*x.shape),
+              sym=lambda S, p, x: S.arr(np.trace(x)),
+              formula="∂/∂X = grad · I")
 INV = defop("inv", "LinalgInvExBackward0", _inv_forward,
             lambda F, g, y, p, x: -F.matmul(F.mT(y), F.matmul(g, F.mT(y))),
+            sym=lambda S, p, x: S.inv(x),
             formula="∂/∂X = -X⁻ᵀ · grad · X⁻ᵀ", save_out=True)
 DET = defop("det", "LinalgDetBackward0", lambda p, x: _det_np(x), _det_vjp,
+            sym=lambda S, p, x: S.det(x),
             formula="∂/∂X = grad · det(X) · X⁻ᵀ", save_out=True)
 
 # ----- not differentiable -----
-LT = nondiff("lt", lambda p, a, b: a < b)
-LE = nondiff("le", lambda p, a, b: a <= b)
-GT = nondiff("gt", lambda p, a, b: a > b)
-GE = nondiff("ge", lambda p, a, b: a >= b)
-EQ = nondiff("eq", lambda p, a, b: a == b)
-NE = nondiff("ne", lambda p, a, b: a != b)
-AND = nondiff("logical_and", lambda p, a, b: np.logical_and(a, b))
-OR = nondiff("logical_or", lambda p, a, b: np.logical_or(a, b))
-NOT = nondiff("logical_not", lambda p, x: np.logical_not(x))
-ANY = nondiff("any", lambda p, x: np.any(x, axis=p[0], keepdims=p[1]))
-ALL = nondiff("all", lambda p, x: np.all(x, axis=p[0], keepdims=p[1]))
+LT = nondiff("lt", lambda p, a, b: a < b, lambda S, p, a, b: S.lt(a, b))
+LE = nondiff("le", lambda p, a, b: a <= b, lambda S, p, a, b: S.le(a, b))
+GT = nondiff("gt", lambda p, a, b: a > b, lambda S, p, a, b: S.gt(a, b))
+GE = nondiff("ge", lambda p, a, b: a >= b, lambda S, p, a, b: S.ge(a, b))
+EQ = nondiff("eq", lambda p, a, b: a == b, lambda S, p, a, b: S.eq(a, b))
+NE = nondiff("ne", lambda p, a, b: a != b, lambda S, p, a, b: S.ne(a, b))
+AND = nondiff("logical_and", lambda p, a, b: np.logical_and(a, b), lambda S, p, a, b: S.logical_and(a, b))
+OR = nondiff("logical_or", lambda p, a, b: np.logical_or(a, b), lambda S, p, a, b: S.logical_or(a, b))
+NOT = nondiff("logical_not", lambda p, x: np.logical_not(x), lambda S, p, x: S.logical_not(x))
+ANY = nondiff("any", lambda p, x: np.any(x, axis=p[0], keepdims=p[1]),
+              lambda S, p, x: S.reduce(S.Or, x, *p))
+ALL = nondiff("all", lambda p, x: np.all(x, axis=p[0], keepdims=p[1]),
+              lambda S, p, x: S.reduce(S.And, x, *p))
 ISNAN = nondiff("isnan", lambda p, x: np.isnan(x))
 ISINF = nondiff("isinf", lambda p, x: np.isinf(x))
 

@@ -39,7 +39,7 @@ _seq = itertools.count(-1, -1)   # node numbers, negative: see Node
 class _Mode:
     """Global autograd state: grad mode, and the source site the language is running (or None)."""
 
-    __slots__ = ("enabled", "site", "keep")
+    __slots__ = ("enabled", "site", "keep", "formula")
 
     def __init__(self):
         self.enabled = True
@@ -47,6 +47,9 @@ class _Mode:
         # True: every node keeps all its input tensors and their values, for the language's
         # --graph/--explain/graph(t), which show them; False (the library): only what VJPs read
         self.keep = False
+        # --formula: the recorder of the tests that choose the run's path and of free symbols
+        # (insight/formula.py); None otherwise, and then nothing below costs more than this test
+        self.formula = None
 
 
 mode = _Mode()
@@ -166,6 +169,8 @@ class Tensor:
         return self.data.shape[0]
 
     def item(self):
+        if mode.formula is not None and self.requires_grad:
+            mode.formula.value_used(self)
         if self.data.size != 1:
             raise GValueError(f"item() needs a tensor with one element, not {self.data.size}")
         return self.data.reshape(()).item() if self.data.ndim else self.data.item()
@@ -284,6 +289,8 @@ def as_int(value, what="an integer"):
     if type(value) is int:
         return value
     if isinstance(value, Tensor):
+        if mode.formula is not None and value.requires_grad:
+            mode.formula.value_used(value)
         if value.data.size != 1:
             raise GValueError(f"{what} must be a single number, not a tensor of shape "
                               f"{fmt_shape(value.data.shape)}")
@@ -350,6 +357,8 @@ def apply(op, inputs, params=None):
             return r
     r.requires_grad = False
     r.grad_fn = None
+    if mode.formula is not None and op.vjps is None:
+        mode.formula.nondiff(op, inputs, params, r)     # a comparison: a test of the path
     return r
 
 

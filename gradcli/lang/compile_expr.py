@@ -75,7 +75,10 @@ class ExprCompiler:
             try:
                 return BUILTINS[name]
             except KeyError:
-                raise session.unknown_name(name, span) from None
+                pass
+            if session.free_symbol is not None and name in session.wrt:
+                return session.free_symbol(name)      # --formula: a --wrt name nothing binds
+            raise session.unknown_name(name, span)
         return glob
 
     def e_ListExpr(self, node):

@@ -40,6 +40,8 @@ def truth(v):
         if v.data.size != 1:
             raise GValueError(f"the truth value of a tensor with {v.data.size} elements is ambiguous; "
                               "use any() or all()")
+        if mode.formula is not None:
+            mode.formula.taken(v, bool(v.data))
         return bool(v.data)
     if v is None:
         return False
@@ -100,6 +102,8 @@ def compare(op, l, r):
     if isinstance(l, Tensor) and isinstance(r, Tensor):
         res = _CMPS[op](l, r)
         if l.data.ndim == 0 and r.data.ndim == 0:
+            if mode.formula is not None:
+                mode.formula.taken(res, bool(res.data))
             return bool(res.data)
         return res
     if isinstance(l, (Tensor, list, bool)) and isinstance(r, (Tensor, list, bool)) and \

@@ -75,6 +75,9 @@ class Session:
         # called with (name, value) after each top-level binding (insight: --check perturbs the
         # marked input there, --graph learns the names of leaves)
         self.bind_hook = None
+        # --formula: called with a --wrt NAME that nothing bound when the run reads it, returns
+        # the free symbol NAME stands for (LANGUAGE.md §12); None: such a name is a NameError
+        self.free_symbol = None
         fn.limits.max_bytes = self.options.max_memory
         # Each G call is a handful of Python frames; allow the G depth limit to be the one hit.
         sys.setrecursionlimit(min(max(sys.getrecursionlimit(), 40 * self.max_depth + 10_000),

@@ -1,6 +1,8 @@
 """What `gradcli run` shows after a script: the output, its gradients, the JSON document."""
 from __future__ import annotations
 
+import numpy as np
+
 from .jsondoc import dumps, error_object, to_json_value
 
 
@@ -9,15 +11,19 @@ def _text(value):
     return to_text(value)
 
 
-def text_report(output, grads) -> list[str]:
-    """Plain lines: `name = value`, then `d name / d x = gradient` for each --wrt input."""
-    if output is None:
-        return []
-    name = output.name or "value"
-    lines = [f"{name} = {_indent(_text(output.value), len(name) + 3)}"]
-    for x, g in grads.items():
-        head = f"d{output.name or ''}/d{x} = "
-        lines.append(head + _indent(_text(g), len(head)))
+def text_report(output, grads, formula=None) -> list[str]:
+    """Plain lines: `name = value`, then `d name / d x = gradient` for each --wrt input, then
+    with --formula each gradient's formula (only those when a --wrt name is a free symbol)."""
+    lines = []
+    if output is not None and not (formula is not None and formula.free):
+        name = output.name or "value"
+        lines.append(f"{name} = {_indent(_text(output.value), len(name) + 3)}")
+        for x, g in grads.items():
+            head = f"d{output.name or ''}/d{x} = "
+            lines.append(head + _indent(_text(g), len(head)))
+    if formula is not None and formula.models is not None:
+        from .formula import text_lines
+        lines.extend(text_lines(formula.models, output.name if output else None, formula.latex))
     return lines
 
 
@@ -25,24 +31,29 @@ def _indent(text, n):
     return text.replace("\n", "\n" + " " * n)
 
 
-def run_document(session, output, grads, check=None) -> str:
-    """The JSON document of `run --json` (LANGUAGE.md §10)."""
+def run_document(session, output, grads, check=None, formula=None) -> str:
+    """The JSON document of `run --json` (LANGUAGE.md §10, §12)."""
+    free = formula is not None and formula.free      # values unknown: null (§12)
     doc = {
         "ok": True,
         "output": None if output is None else {
-            "name": output.name, "value": to_json_value(output.value.data),
+            "name": output.name, "value": None if free else to_json_value(output.value.data),
             "shape": list(output.value.data.shape)},
-        "gradients": {k: to_json_value(g.data) for k, g in grads.items()},
-        "variables": {k: _variable(v) for k, v in session.variables().items()},
+        "gradients": {k: None if free else to_json_value(g.data) for k, g in grads.items()},
+        "variables": {k: _variable(v, free) for k, v in session.variables().items()},
         "printed": list(session.printed),
     }
     if check is not None:
         doc["check"] = check
+    if formula is not None and formula.models is not None:
+        from .formula import json_formulas
+        doc["formula"] = json_formulas(formula.models)
     return dumps(doc)
 
 
-def _variable(t):
-    return {"value": to_json_value(t.data), "shape": list(t.data.shape),
+def _variable(t, free=False):
+    unknown = free and t.requires_grad and bool(np.any(np.isnan(t.data)))
+    return {"value": None if unknown else to_json_value(t.data), "shape": list(t.data.shape),
             "requires_grad": bool(t.requires_grad),
             "grad": None if t.grad is None else to_json_value(t.grad.data),
             "grad_fn": None if t.grad_fn is None else t.grad_fn.op.node_name}

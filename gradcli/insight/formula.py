@@ -1,0 +1,320 @@
+"""--formula (LANGUAGE.md §12): the gradient as a closed form, from the run's trace.
+
+How: the recorded graph of the output *is* its expression on this run's path. Each node's op has
+a symbolic forward form in the ops table (`Op.sym`, run on `autograd.symbolic.SymF`); walking
+the trace from the --wrt symbols gives the output as SymPy expressions, which SymPy
+differentiates, then simplifies under a time budget. Differentiating the forward form (rather
+than running the VJPs on SymPy values) gives SymPy's natural forms (`x**2*cos(x) + 2*x*sin(x)`,
+not a product of chain-rule factors), while §8's conventions at kinks come from the forms
+themselves (see symbolic.py), so the formula at the run's point equals the numeric gradient —
+which is checked (`verified`).
+
+The path: comparisons whose operands depend on a --wrt input are recorded as they run (the
+`Recorder`, installed as `mode.formula`), and each truth value taken of one (an `if`, a `while`,
+`and`/`or`, a conditional expression) is a test of the path: `valid_while` lists them in the
+symbols. Selections inside the ops (`where`, `max`, `clamp`, `relu`, `abs`) are in the formula
+itself (Piecewise, Max, Heaviside, sign): they hold everywhere and are not listed.
+
+Free symbols: with --formula a --wrt NAME nothing binds reads as a placeholder leaf (its value
+NaN, never shown) that the ops record like any input; a test, `item()`, an index or a shape that
+needs its value is a ValueError naming `--set NAME=VALUE`.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..autograd.tensor import Node, const, mode
+from ..errors import GValueError
+
+MAX_OPS = 5000            # --formula-max-ops: the largest trace turned into a formula
+BUILD_SECONDS = 20.0      # differentiating (the formula is refused past it)
+SIMPLIFY_SECONDS = 3.0    # simplifying (the unsimplified formula is shown past it)
+SHOWN_TESTS = 5           # valid_while lists the first few distinct tests, and counts them all
+KEPT_TESTS = 50
+
+
+class Recorder:
+    """What a run with --formula records besides the graph: comparisons, tests, free symbols."""
+
+    def __init__(self, session, max_ops=MAX_OPS):
+        self.session = session
+        self.max_ops = max_ops
+        self.conds = {}       # id(boolean result) -> (result, op, inputs, params)
+        self.tests = []       # the first KEPT_TESTS (tensor, truth value taken)
+        self.n_tests = 0
+        self.last = None
+        self.free = {}        # NAME -> its placeholder leaf
+
+    # ----- hooks (autograd.tensor.mode.formula) -----
+    def nondiff(self, op, inputs, params, r):
+        """A comparison (or and/or/not/any/all) ran: keep it when it depends on an input."""
+        if op.sym is None or len(self.conds) > 4 * self.max_ops:
+            return
+        for x in inputs:
+            if x.requires_grad or id(x) in self.conds:
+                self.conds[id(r)] = (r, op, inputs, params)
+                return
+
+    def taken(self, t, value):
+        """The truth value of `t` chose the path."""
+        if not (t.requires_grad or id(t) in self.conds):
+            return
+        if self.free:
+            self._need_value(t)
+        self.n_tests += 1
+        self.last = (t, value)
+        if len(self.tests) < KEPT_TESTS:
+            self.tests.append(self.last)
+
+    def value_used(self, t):
+        """item(), an index or a shape read t's value."""
+        if self.free and np.any(np.isnan(t.data)):
+            self._need_value(t)
+
+    def free_symbol(self, name):
+        """The placeholder a free --wrt NAME reads as (bound and marked like --set NAME)."""
+        t = const(np.float64("nan"))
+        t.requires_grad = True
+        self.free[name] = t
+        self.session.globals[name] = t
+        self.session.marked[name] = t
+        return t
+
+    def _need_value(self, t):
+        free_ids = {id(v): k for k, v in self.free.items()}
+        names = [free_ids[i] for i in self._leaves(t) if i in free_ids]
+        if names:
+            name = names[0]
+            raise GValueError(f"this needs the value of '{name}', a free symbol under --formula: "
+                              f"give it one with --set {name}=VALUE")
+
+    def _leaves(self, t):
+        """ids of the leaves t depends on (through the graph and recorded comparisons)."""
+        seen, out, stack = set(), [], [t]
+        while stack:
+            u = stack.pop()
+            if id(u) in seen:
+                continue
+            seen.add(id(u))
+            entry = self.conds.get(id(u))
+            if entry is not None:
+                stack.extend(entry[2])
+                continue
+            node = u if type(u) is Node else getattr(u, "grad_fn", None)
+            if node is None:
+                out.append(id(u))
+            else:
+                stack.extend(node.inputs)
+        return out
+
+
+def install(session, max_ops=MAX_OPS) -> Recorder:
+    """Record the run's tests and let --wrt names nothing binds be free symbols."""
+    rec = Recorder(session, max_ops)
+    mode.formula = rec
+    session.free_symbol = rec.free_symbol
+    return rec
+
+
+def uninstall(session):
+    mode.formula = None
+    session.free_symbol = None
+
+
+class FormulaRun:
+    """--formula on one run: record while it runs (`stop` after it), then `compute` the models."""
+
+    def __init__(self, session, opts):
+        self.session = session
+        self.latex = bool(opts.get("latex"))
+        self.max_ops = opts.get("formula_max_ops") or MAX_OPS
+        self.recorder = install(session, self.max_ops)
+        self.models = None
+
+    @property
+    def free(self) -> bool:
+        """Whether a --wrt name is a free symbol (then values and numeric gradients are null)."""
+        return bool(self.recorder.free)
+
+    def stop(self):
+        """The run is over: a --wrt name it never bound is a free symbol too."""
+        uninstall(self.session)
+        s = self.session
+        for name in s.options.wrt:
+            if name not in s.marked and name not in s.globals:
+                self.recorder.free_symbol(name)
+
+    def compute(self, output, grads):
+        self.models = formulas(self.session, output, self.recorder, grads, self.max_ops)
+        return self.models
+
+
+def trace_size(t, conds=None, stop=None) -> int:
+    """The number of ops in t's trace (nodes reachable from it), counting up to `stop`."""
+    conds = conds or {}
+    seen = set()
+    stack = [t]
+    n = 0
+    while stack:
+        u = stack.pop()
+        entry = conds.get(id(u))
+        if entry is not None:
+            if id(u) not in seen:
+                seen.add(id(u))
+                stack.extend(entry[2])
+            continue
+        node = u if type(u) is Node else getattr(u, "grad_fn", None)
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        n += 1
+        if stop is not None and n > stop:
+            return n
+        stack.extend(node.inputs)
+    return n
+
+
+# ----- the model -----
+
+def formulas(session, output, rec: Recorder, grads, max_ops=MAX_OPS, budget=BUILD_SECONDS,
+             simplify_budget=SIMPLIFY_SECONDS) -> dict:
+    """For each --wrt NAME: {"expr": SymPy objects in the gradient's shape (or None), "reason",
+    "valid_while": [SymPy booleans], "n_tests", "verified": bool or None, "size": (before, after)}."""
+    names = list(session.options.wrt)
+    if output is None:
+        return {n: _refused("there is no output to differentiate") for n in names}
+    y = output.value
+    if y.data.dtype.kind == "b":
+        return {n: _refused("the output is a boolean tensor: it has no gradient") for n in names}
+    n_ops = trace_size(y, rec.conds)
+    if n_ops > max_ops:
+        return {n: _refused(f"the trace has {n_ops:,} ops, over the formula budget of "
+                            f"{max_ops:,} (raise it with --formula-max-ops N)") for n in names}
+    xs = {n: session.marked[n] for n in names if n in session.marked}
+    for n, x in xs.items():
+        if y.data.size * x.data.size > max_ops:
+            return {n: _refused(f"the Jacobian has {y.data.size * x.data.size:,} entries, over the "
+                                f"formula budget of {max_ops:,} (raise it with --formula-max-ops N)")
+                    for n in names}
+    from ..autograd.symbolic_trace import NoForm, TooLarge
+    from . import budget as B
+    try:
+        built = B.run(lambda: _differentiate(y, xs, rec, max_ops), budget)
+    except B.OutOfTime:
+        return {n: _refused(f"differentiating took more than {budget:g} s") for n in names}
+    except TooLarge:
+        return {n: _refused(f"the formula has more than {max_ops:,} ops (raise --formula-max-ops N)")
+                for n in names}
+    except NoForm as exc:
+        return {n: _refused(f"the op {exc.args[0]} has no symbolic form") for n in names}
+    except RecursionError:
+        return {n: _refused("the formula nests too deeply") for n in names}
+    raw, tests, symbols = built
+    simplified = _simplify_all(raw, simplify_budget)
+    point = None if rec.free else {s: float(x.data[i]) for n, x in xs.items()
+                                   for i, s in np.ndenumerate(symbols[n])}
+    out = {}
+    for n in names:
+        if n not in raw:
+            out[n] = _refused(f"'{n}' was never bound")
+            continue
+        expr = simplified[n]
+        out[n] = {"expr": expr, "reason": None, "valid_while": tests[0], "n_tests": tests[1],
+                  "verified": None if point is None or n not in grads else
+                  _verify(expr, grads[n].data, point),
+                  "size": (_size(raw[n]), _size(expr))}
+    return out
+
+
+def _refused(reason):
+    return {"expr": None, "reason": reason, "valid_while": [], "n_tests": 0, "verified": None,
+            "size": None}
+
+
+def _differentiate(y, xs, rec, max_ops):
+    import sympy as sp
+
+    from ..autograd.symbolic_trace import jacobians
+    raw, syms, b = jacobians(y, xs, rec.conds, max_ops)
+    conds, seen = [], set()
+    tests = rec.tests if rec.last is None or rec.last is rec.tests[-1] else rec.tests + [rec.last]
+    for t, value in tests:
+        c = b.value(t)[()] if t.data.size == 1 else None
+        if c is None:
+            continue
+        if t.data.dtype.kind != "b":
+            c = sp.Ne(c, 0)
+        c = c if value else sp.Not(c)
+        if isinstance(c, sp.core.relational.Relational):
+            c = c.canonical                 # the symbols on the left: `2*x < 1000`
+        if c is sp.true or c in seen:
+            continue
+        seen.add(c)
+        conds.append(c)
+    if len(conds) > SHOWN_TESTS:          # the first few, and the last (a loop's exit test)
+        conds = conds[:SHOWN_TESTS - 1] + conds[-1:]
+    return raw, (conds, rec.n_tests), syms
+
+
+def _shortest(e):
+    """SymPy's simplification when it shortens the formula by more than a tenth: else the
+    form as differentiated, which keeps the chain rule's sums of products readable."""
+    import sympy as sp
+    cand = sp.simplify(e)
+    return cand if len(str(cand)) < 0.9 * len(str(e)) else e
+
+
+def _simplify_all(raw, seconds):
+    """Each entry simplified, until the budget runs out (the rest stay as differentiated)."""
+    from . import budget as B
+    out = {n: J.copy() for n, J in raw.items()}
+
+    def work():
+        for n, J in raw.items():
+            for i, e in np.ndenumerate(J):
+                out[n][i] = _shortest(e)
+    try:
+        B.run(work, seconds)
+    except B.OutOfTime:
+        pass
+    return out
+
+
+def _size(J):
+    import sympy as sp
+    return int(sum(sp.count_ops(e) for e in J.flat))
+
+
+def _verify(J, grad, point) -> bool:
+    """The formula at the run's point equals the numeric gradient (to 1e-6 relative)."""
+    import sympy as sp
+    grad = np.broadcast_to(np.asarray(grad, dtype=np.float64), J.shape)
+    subs = {s: sp.Float(v) if math.isfinite(v) else (sp.nan if v != v else sp.oo * np.sign(v))
+            for s, v in point.items()}
+    for i, e in np.ndenumerate(J):
+        try:
+            v = complex(sp.N(e.xreplace(subs)))
+        except (TypeError, ValueError):
+            v = e.xreplace(subs)
+            if v in (sp.zoo, sp.oo, -sp.oo):
+                v = complex(math.inf)
+            else:
+                return False
+        g = float(grad[i])
+        if abs(v.imag) > 1e-9 * max(1.0, abs(v.real)):
+            return False
+        r = v.real
+        if math.isnan(g) or math.isnan(r):
+            if not (math.isnan(g) and math.isnan(r)):
+                return False
+        elif math.isinf(g) or math.isinf(r):
+            if not (math.isinf(g) and math.isinf(r)):
+                return False
+        elif abs(r - g) > 1e-8 + 1e-6 * abs(g):
+            return False
+    return True
+
+
+__all__ = ["Recorder", "install", "uninstall", "formulas", "trace_size", "MAX_OPS"]

@@ -1,0 +1,75 @@
+"""Formulas (insight/formula.py's model) as text, LaTeX and JSON (LANGUAGE.md §12).
+
+`expr` strings are SymPy's `str` (so `sympify` reads them back), `latex` SymPy's `latex`, each
+nested in the gradient's shape.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+MAX_TEXT_ENTRIES = 64     # a Jacobian larger than this is shown in JSON only, in full
+
+
+def _each(J, f):
+    """f of every entry of an object array, as nested lists (a bare value for 0-d)."""
+    out = np.empty(J.shape, dtype=object)
+    for i, e in np.ndenumerate(J):
+        out[i] = f(e)
+    return out.tolist() if out.ndim else out[()]
+
+
+def expr_text(e) -> str:
+    import sympy as sp
+    return sp.sstr(e)
+
+
+def latex_text(e) -> str:
+    import sympy as sp
+    return sp.latex(e)
+
+
+def json_object(model) -> dict:
+    """The `"formula"` entry of one --wrt name."""
+    if model["expr"] is None:
+        return {"expr": None, "reason": model["reason"]}
+    return {"expr": _each(model["expr"], expr_text), "latex": _each(model["expr"], latex_text),
+            "valid_while": [expr_text(c) for c in model["valid_while"]],
+            "valid_while_count": model["n_tests"], "verified": model["verified"]}
+
+
+def json_formulas(models) -> dict:
+    return {name: json_object(m) for name, m in models.items()}
+
+
+def _nested(J, f) -> str:
+    v = _each(J, f)
+
+    def show(x):
+        return "[" + ", ".join(show(e) for e in x) + "]" if isinstance(x, list) else x
+    return show(v)
+
+
+def text_lines(models, output_name, latex=False) -> list[str]:
+    """`dy/dx = …` per --wrt name, then the path's tests and a flag when it was not verified."""
+    lines = []
+    f = latex_text if latex else expr_text
+    for name, m in models.items():
+        head = f"d{output_name or ''}/d{name} = "
+        if m["expr"] is None:
+            lines.append(f"{head}(no formula: {m['reason']})")
+            continue
+        J = m["expr"]
+        if J.size > MAX_TEXT_ENTRIES:
+            lines.append(f"{head}(a {'x'.join(map(str, J.shape))} Jacobian of formulas: see --json)")
+        else:
+            lines.append(head + _nested(J, f))
+        if m["valid_while"]:
+            tests = ", ".join(expr_text(c) for c in m["valid_while"])
+            n = m["n_tests"]
+            lines.append(f"  valid while {tests}" + (f" ({n} tests in all)" if n > len(m["valid_while"]) else ""))
+        if m["verified"] is False:
+            lines.append("  (not verified: at the run's point this formula differs from the gradient)")
+    return lines
+
+
+__all__ = ["json_formulas", "json_object", "text_lines", "expr_text", "latex_text"]

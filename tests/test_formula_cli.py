@@ -1,0 +1,145 @@
+"""--formula from the command line (LANGUAGE.md §12), by subprocess as a user runs it: the text
+report, the JSON object (each formula read back with sympify), free symbols, size refusals, and
+a plain run that never imports SymPy."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from test_cli import gradcli, run_json
+
+sp = pytest.importorskip("sympy")
+
+x = sp.Symbol("x")
+
+
+def test_formula_of_a_free_symbol_text():
+    proc = gradcli("run", "-e", "y = x**2 * sin(x)", "--wrt", "x", "--formula")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    head, _, expr = proc.stdout.strip().partition(" = ")
+    assert head == "dy/dx" and proc.stdout.count("\n") == 1
+    assert sp.simplify(sp.sympify(expr) - (x**2 * sp.cos(x) + 2 * x * sp.sin(x))) == 0
+    assert len(expr) <= len("x**2*cos(x) + 2*x*sin(x)")        # simplified, not a chain-rule product
+
+
+def test_formula_after_the_gradients():
+    proc = gradcli("run", "-e", "x = 2; y = x**3", "--wrt", "x", "--formula")
+    assert proc.returncode == 0
+    assert proc.stdout.splitlines() == ["y = tensor(8., grad_fn=<PowBackward0>)", "dy/dx = tensor(12.)",
+                                        "dy/dx = 3*x**2"]
+
+
+def test_json_shape_and_sympify():
+    status, doc, _ = run_json("-e", "x = 3; y = x; for i in range(10): y = y*2", "--wrt", "x", "--formula")
+    assert status == 0
+    f = doc["formula"]["x"]
+    assert set(f) == {"expr", "latex", "valid_while", "valid_while_count", "verified"}
+    assert sp.sympify(f["expr"]) == 1024 and f["verified"] is True and f["valid_while"] == []
+
+
+def test_jacobian_of_formulas_in_the_symbols_of_elements():
+    status, doc, _ = run_json("-e", "x = tensor([[1.0, 2.0], [3.0, 4.0]]); y = (x * x).sum(1)",
+                              "--wrt", "x", "--formula")
+    f = doc["formula"]["x"]
+    assert status == 0 and f["verified"] is True
+    J = [[[sp.sympify(e) for e in row] for row in m] for m in f["expr"]]     # shape (2, 2, 2)
+    assert J[0][0][1] == 2 * sp.Symbol("x_0_1") and J[0][1][0] == 0 and J[1][1][1] == 2 * sp.Symbol("x_1_1")
+    assert len(f["latex"]) == 2 and len(f["latex"][0]) == 2
+
+
+def test_valid_while_lists_the_tests_that_chose_the_path():
+    status, doc, _ = run_json("-e", "x = 3; y = x*2; while y < 1000: y = y*2", "--wrt", "x", "--formula")
+    f = doc["formula"]["x"]
+    assert sp.sympify(f["expr"]) == 512 and f["valid_while_count"] == 9
+    conds = [sp.sympify(c) for c in f["valid_while"]]
+    assert f["valid_while"][0] == "2*x < 1000" and f["valid_while"][-1] == "512*x >= 1000"  # and the exit
+    assert all(c.subs(x, 3) for c in conds) and not all(c.subs(x, 0.5) for c in conds)
+
+
+def test_latex_implies_formula():
+    proc = gradcli("run", "-e", "y = sqrt(x) * exp(x)", "--wrt", "x", "--latex")
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("dy/dx = ") and "\\sqrt{x}" in proc.stdout and "e^{x}" in proc.stdout
+
+
+def test_kinks_follow_the_conventions_and_are_verified():
+    status, doc, _ = run_json("-e", "x = 0.0; y = relu(x) + abs(x)", "--wrt", "x", "--formula")
+    f = doc["formula"]["x"]
+    assert sp.sympify(f["expr"]) == sp.sympify("Heaviside(x, 0) + sign(x)")
+    assert f["verified"] is True and doc["gradients"]["x"] == 0.0
+
+
+# ----- free symbols -----
+
+def test_free_symbol_json_has_null_values():
+    status, doc, _ = run_json("-e", "y = sin(x) * w", "--wrt", "x", "--wrt", "w", "--formula")
+    assert status == 0
+    assert doc["output"]["value"] is None and doc["gradients"] == {"x": None, "w": None}
+    assert sp.sympify(doc["formula"]["x"]["expr"]) == sp.sympify("w*cos(x)")
+    assert doc["formula"]["x"]["verified"] is None
+
+
+@pytest.mark.parametrize("program,column", [
+    ("y = x*2\nwhile y < 1000: y = y*2", 7),
+    ("if x > 1:\n    y = x", 4),
+    ("y = x.item() * 2", 5),
+    ("y = ones(3)[x]", 5),
+    ("y = zeros(x)", 5),
+])
+def test_free_symbol_value_needed_is_a_value_error_naming_set(program, column):
+    status, doc, _ = run_json("-e", program, "--wrt", "x", "--formula")
+    assert status == 1
+    err = doc["error"]
+    assert err["kind"] == "ValueError" and "--set x=VALUE" in err["message"]
+    assert err["line"] is not None
+
+
+def test_free_symbol_error_text_has_the_line():
+    proc = gradcli("run", "-e", "y = x*2; while y < 1000: y = y*2", "--wrt", "x", "--formula")
+    assert proc.returncode == 1 and "ValueError" in proc.stderr and "--set x=VALUE" in proc.stderr
+    assert "^" in proc.stderr
+
+
+def test_without_formula_an_unbound_wrt_is_still_a_name_error():
+    status, doc, _ = run_json("-e", "y = x**2", "--wrt", "x")
+    assert status == 1 and doc["error"]["kind"] == "NameError"
+
+
+def test_set_gives_a_point_but_the_formula_stays_in_the_symbol():
+    status, doc, _ = run_json("-e", "y = x**2 * sin(x)", "--wrt", "x", "--set", "x=2", "--formula")
+    assert status == 0 and doc["formula"]["x"]["verified"] is True
+    assert sp.sympify(doc["formula"]["x"]["expr"]).free_symbols == {x}
+
+
+# ----- size -----
+
+def test_trace_over_the_budget_is_refused_and_the_run_succeeds():
+    status, doc, _ = run_json("-e", "x = 1.0; y = x; for i in range(50): y = sin(y)", "--wrt", "x",
+                              "--formula", "--formula-max-ops", "20")
+    assert status == 0 and doc["ok"]
+    f = doc["formula"]["x"]
+    assert f["expr"] is None and "50 ops" in f["reason"] and "--formula-max-ops" in f["reason"]
+    assert isinstance(doc["gradients"]["x"], float)
+
+
+def test_refusal_text():
+    proc = gradcli("run", "-e", "x = 1.0; y = x; for i in range(30): y = y * x", "--wrt", "x",
+                   "--formula", "--formula-max-ops", "10")
+    assert proc.returncode == 0
+    assert proc.stdout.splitlines()[-1].startswith("dy/dx = (no formula: the trace has 30 ops")
+
+
+# ----- cold start -----
+
+def test_a_plain_run_does_not_import_sympy():
+    code = ("import sys, io, contextlib\n"
+            "from gradcli.runner import run_script\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    run_script('x = 2; y = sin(x) * x; if y > 0: y = y * 2', '<-e>', {'wrt': ('x',), 'check': True})\n"
+            "print('sympy' in sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, encoding="utf-8", timeout=120)
+    assert proc.stdout.strip() == "False", proc.stderr
