@@ -210,17 +210,28 @@ def test_10000_nested_brackets(tmp_path):
     "x = " + "not " * 10_000 + "1\n",
     "x = " + "2**" * 10_000 + "1\n",
     "x = " + "1 if 1 else " * 10_000 + "1\n",
-    "x = print" + "()" * 10_000 + "\n",
-    "x = ones(2)" + ".T" * 10_000 + "\n",
-    "x = ones(2)" + "[0]" * 10_000 + "\n",
     "".join(" " * i + "if 1:\n" for i in range(10_000)) + " " * 10_000 + "pass\n",
     "".join(" " * i + f"def f{i}():\n" for i in range(3_000)) + " " * 3_000 + "pass\n",
     "x = 1\nif x == 0: pass\n" + "elif x == 0: pass\n" * 10_000 + "else: pass\n",
-], ids=["unary", "not", "power", "ternary", "calls", "attributes", "indexes", "blocks", "defs",
-        "elifs"])
+], ids=["unary", "not", "power", "ternary", "blocks", "defs", "elifs"])
 def test_other_deep_nesting_is_a_limit_error(source):
     assert_json_error(gradcli("-", "--json", stdin=source.encode()), "LimitError",
                       names="--max-nesting", max_seconds=20)
+
+
+@pytest.mark.parametrize("source, kind", [
+    ("x = print" + "()" * 10_000 + "\n", "TypeError"),
+    ("x = ones(2)" + ".T" * 10_000 + "\n", None),
+    ("x = ones(2)" + "[0]" * 10_000 + "\n", "IndexError"),
+], ids=["calls", "attributes", "indexes"])
+def test_postfix_chains_are_flat_not_nesting(source, kind):
+    """§11: a chain of calls, attributes or indexes is flat (like `1+1+…+1`): it compiles and runs
+    at any length, and fails only for what it does."""
+    r = gradcli("-", "--json", stdin=source.encode())
+    if kind is None:
+        assert r.status == 0 and json_doc(r)["ok"] is True, r
+    else:
+        assert_json_error(r, kind, line=1, column=5, max_seconds=20)
 
 
 def test_100000_term_flat_sum(tmp_path):

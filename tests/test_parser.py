@@ -454,9 +454,6 @@ _NESTED = {
     "not": lambda n: "x = " + "not " * n + "y",
     "power": lambda n: "2" + "**2" * n,
     "ternary": lambda n: "x = " + "a if b else " * n + "c",
-    "attributes": lambda n: "a" + ".b" * n,
-    "call-chain": lambda n: "f" + "()" * n,
-    "index-chain": lambda n: "t" + "[0]" * n,
     "elif": lambda n: "if a: pass\n" + "elif a: pass\n" * n,
     "blocks": lambda n: "".join(" " * i + "if x:\n" for i in range(n)) + " " * n + "pass\n",
 }
@@ -498,6 +495,20 @@ def test_flat_chains_are_not_nesting():
     parse("[" + ", ".join(["1"] * 20_000) + "]")
     assert len(expr(" < ".join(["x"] * 20_000)).ops) == 19_999
     assert len(stmts("x = 1\n" * 20_000)) == 20_000
+
+
+@pytest.mark.parametrize("make", [lambda n: "a" + ".b" * n, lambda n: "f" + "()" * n,
+                                  lambda n: "t" + "[0]" * n, lambda n: "x" + ".abs()" * n,
+                                  lambda n: "x" + "[0:3]" * n],
+                         ids=["attributes", "call-chain", "index-chain", "method-chain", "slice-chain"])
+def test_postfix_chains_are_flat(make):
+    """§11: `x.abs().abs()…` and `x[0:3][0:3]…` are flat chains, not nesting, at any length."""
+    node, count = expr(make(20_000)), 0
+    while type(node) in (A.Call, A.Subscript, A.Attribute):     # walk it without recursion
+        node = node.func if type(node) is A.Call else node.value
+        count += 1
+    assert count >= 20_000
+    parse(make(300), max_nesting=10)
 
 
 # ----- is_complete (the REPL's question, DESIGN.md rule 8) -----

@@ -14,9 +14,10 @@ the tables itself, at ~23,000 lines/s:
   nothing is recursive (a 100,000-term `1+1+…+1` is a loop).
 * Nesting is counted on the parse stack: the opening token of a right-nesting construct (bracket,
   INDENT, prefix operator, `**`, ternary `else`) counts while it is on the stack, and passing
-  `max_nesting` is a LimitError at that token. Left-deep chains (`a+b+c`) are flat; chains of
-  calls/indexes/attributes and of `elif`s longer than the limit are refused too, because the
-  compiler walks them recursively.
+  `max_nesting` is a LimitError at that token. Left-deep chains are flat: `a+b+c`, and postfix
+  chains of calls/indexes/attributes (`x.abs().abs()…`, `x[0:3][0:3]…`), which the compiler walks
+  with a loop (§11). Chains of `elif`s longer than the limit are refused, because the compiler
+  walks them recursively.
 """
 from __future__ import annotations
 
@@ -407,7 +408,6 @@ class _Builder:
 
     def __init__(self, file: str, max_nesting: int, first: int, end: tuple):
         self.file, self.max_nesting, self.first, self.end = file, max_nesting, first, end
-        self.chain: dict = {}     # id(call/index/attribute node) -> length of its postfix chain
 
     def tspan(self, t, u=None) -> Span:       # token t (through token u)
         u = u or t
@@ -461,13 +461,6 @@ class _Builder:
     def list_lit(self, c):
         return A.ListExpr(self.tspan(c[0], c[-1]), tuple(c[1:-1]))
 
-    def _link(self, inner, node, tok):
-        n = self.chain.get(id(inner), 0) + 1
-        if n > self.max_nesting:
-            raise self.limit(self.tspan(tok))
-        self.chain[id(node)] = n
-        return node
-
     def call(self, c):
         args, keywords, names = [], [], set()
         for a in c[2:-1]:
@@ -481,8 +474,7 @@ class _Builder:
             else:
                 args.append(a)
         func = c[0]
-        node = A.Call(self.to_tok(func.span, c[-1]), func, tuple(args), tuple(keywords))
-        return self._link(func, node, c[1])
+        return A.Call(self.to_tok(func.span, c[-1]), func, tuple(args), tuple(keywords))
 
     def kwarg(self, c):
         return A.Keyword(self.from_tok(c[0], c[1].span), c[0][1], c[1])
@@ -500,12 +492,11 @@ class _Builder:
                 part = A.Slice(span, *part.parts)
             index.append(part)
         value = c[0]
-        node = A.Subscript(self.to_tok(value.span, c[-1]), value, tuple(index))
-        return self._link(value, node, c[1])
+        return A.Subscript(self.to_tok(value.span, c[-1]), value, tuple(index))
 
     def attribute(self, c):
         value = c[0]
-        return self._link(value, A.Attribute(self.to_tok(value.span, c[1]), value, c[1][1]), c[1])
+        return A.Attribute(self.to_tok(value.span, c[1]), value, c[1][1])
 
     # ----- operators -----
     def opseq(self, c):
@@ -938,8 +929,8 @@ def parse(source: str, filename: str = "<input>", max_nesting: int = 200, *,
 
     Raises `GSyntaxError` (with a Span: 1-based line and column in characters, end exclusive) for
     anything that does not parse, and `LimitError` when brackets, blocks, prefix operators, `**`,
-    ternaries or call/index/attribute chains nest deeper than `max_nesting` (the CLI's
-    `--max-nesting N`). A flat chain such as `1+1+…+1` is not nesting and parses at any length.
+    ternaries or `elif`s nest deeper than `max_nesting` (the CLI's `--max-nesting N`). A flat chain
+    such as `1+1+…+1` or `x.abs().abs()…` is not nesting and parses at any length.
     Nothing else is raised for any input text. `first_line` numbers the lines of a REPL or piped
     entry as lines of the whole input.
     """

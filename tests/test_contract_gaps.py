@@ -1,0 +1,65 @@
+"""Contract gaps found by using gradcli as a new user would (issue 10), through the real command
+line: long flat postfix chains (§11) and what `--check` says at kinks and jumps (§10)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_cli import gradcli, run_json  # noqa: E402
+
+
+# ----- §11: a flat chain is not nesting, at any length -----
+
+@pytest.mark.parametrize("link, grad_fn", [(".abs()", "AbsBackward0"), ("[0:3]", "SliceBackward0"),
+                                           (".T", "PermuteBackward0")])
+def test_ten_thousand_link_chain_runs(tmp_path, link, grad_fn):
+    path = tmp_path / "chain.g"
+    path.write_text("x = tensor([-1., 2., -3.])\ny = x" + link * 10_000 + "\n", encoding="utf-8")
+    status, doc, _ = run_json(str(path), "--wrt", "x")
+    assert status == 0, doc
+    assert doc["output"]["name"] == "y"
+    assert doc["variables"]["y"]["grad_fn"] == grad_fn
+    if link == ".abs()":
+        assert doc["output"]["value"] == [1.0, 2.0, 3.0]
+        assert doc["gradients"]["x"] == [[-1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, -1.0]]
+    else:
+        assert doc["output"]["value"] == [-1.0, 2.0, -3.0]
+
+
+def test_long_chain_with_graph_explain_and_an_error_at_its_end(tmp_path):
+    path = tmp_path / "chain.g"
+    path.write_text("x = ones(2)\ny = x" + ".abs()" * 10_000 + ".sum()\n", encoding="utf-8")
+    proc = gradcli("run", str(path), "--wrt", "x", "--graph", "--explain")
+    assert proc.returncode == 0, proc.stderr
+    assert "dy/dx = tensor([1., 1.])" in proc.stdout
+    path.write_text("x = ones(2)\ny = x" + ".abs()" * 10_000 + ".nope\n", encoding="utf-8")
+    proc = gradcli("run", str(path))
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("NameError: a tensor has no attribute 'nope'"), proc.stderr
+
+
+def test_long_chain_calling_user_functions(tmp_path):
+    """Links that run G code (a user function in an argument, itself running the chain)."""
+    src = ("def f(v, n):\n"
+           "    if n == 0:\n"
+           "        return v\n"
+           "    return v" + ".clamp(min=f(v, n - 1).min())" * 40 + "\n"
+           "y = f(tensor([1., 2.]), 2) + tensor([1., 2.])" + "[0:2]" * 5_000 + "\n"
+           "print(y)\n")
+    proc = gradcli("run", "-e", src)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "tensor([2., 4.])\n", "")
+
+
+def test_long_chain_in_piped_mode():
+    proc = gradcli("--wrt", "x", input="x = ones(2)\nx" + "[0:2]" * 10_000 + ".sum()\n")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("tensor(2., grad_fn=<SumBackward0>)"), proc.stdout
+
+
+def test_right_nested_chains_keep_the_limit():
+    proc = gradcli("run", "-e", "y = 2" + "**1" * 10_000)
+    assert proc.returncode == 1 and proc.stderr.startswith("LimitError:"), proc.stderr
+    assert "--max-nesting N" in proc.stderr
