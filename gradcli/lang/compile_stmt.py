@@ -71,6 +71,9 @@ class StmtCompiler:
         load = self.e_Name(A.Name(node.span, node.target))
         value, op, span = self.expr(node.value), node.op, node.span
         bind = self.binder(node.target, node.span, statement=True)
+        # At top level the updated leaf is the statement's tensor, the output (§10).
+        updated = self.session.updated_in_place if self.slots is None else None
+        name = node.target
 
         def ex(f):
             cur = load(f)
@@ -82,6 +85,8 @@ class StmtCompiler:
                         and not mode.enabled:
                     # The SGD step under no_grad: new values, same leaf (LANGUAGE.md §3).
                     cur.update_(res.data)
+                    if updated is not None:
+                        updated(name, cur, span)
                     return
             except GradcliError as e:
                 raise e.at(span)

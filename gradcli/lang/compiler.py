@@ -109,11 +109,15 @@ def compare(op, l, r):
     if isinstance(l, (Tensor, list, bool)) and isinstance(r, (Tensor, list, bool)) and \
             not (isinstance(l, bool) and isinstance(r, bool)):
         return compare(op, to_tensor_operand(l, op), to_tensor_operand(r, op))
+    if type(l) is str or type(r) is str:
+        # Strings are for print and options: only + (joining two) applies to them (§2).
+        raise GTypeError(f"'{op}' does not apply to {type_name(l)} and {type_name(r)}: strings do "
+                         "not compare (only + applies to strings: it joins two)")
     if op == "==":
         return _same(l, r)
     if op == "!=":
         return not _same(l, r)
-    if isinstance(l, str) and isinstance(r, str) or isinstance(l, bool) and isinstance(r, bool):
+    if isinstance(l, bool) and isinstance(r, bool):
         return _CMPS[op](l, r)
     raise GTypeError(f"'{op}' cannot compare {type_name(l)} and {type_name(r)}")
 

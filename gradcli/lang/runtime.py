@@ -175,6 +175,11 @@ class Session:
         if statement and isinstance(value, Tensor):
             self.output = Output(name, value, span)
 
+    def updated_in_place(self, name, value, span):
+        """A top-level `name op= …` updated the leaf `value` in place (the SGD step under
+        no_grad): like an assignment, the statement's tensor is the output (§10)."""
+        self.output = Output(name, value, span)
+
     def expression_value(self, value, span):
         if isinstance(value, Tensor):
             self.output = Output(None, value, span)
