@@ -120,6 +120,8 @@ def main(ctx, **opts):
       echo 'x = 2; x**3' | gradcli --wrt x
       gradcli                        the REPL
     """
+    from .quiet import quiet
+    ctx.with_resource(quiet())       # for the whole command, subcommands included (§11)
     if ctx.invoked_subcommand is not None:
         ctx.obj = opts
         return

@@ -278,14 +278,16 @@ def _var_forward(p, x):
     n = _count(x.shape, axes)
     m = np.mean(x, axis=axes, keepdims=True)
     d = x - m
-    return np.sum(d * d, axis=axes, keepdims=keepdims) / (n - c)
+    # As PyTorch (and numpy): the divisor is never negative, so fewer elements than the
+    # correction give 0/0 = nan (an empty var is nan, not -0).
+    return np.sum(d * d, axis=axes, keepdims=keepdims) / max(n - c, 0)
 
 
 def _var_vjp(F, g, y, p, x):
     axes, keepdims = p[0], p[1]
     c = p[2] if len(p) > 2 else 1.0
     n = _count(x.shape, axes)
-    return expand_back(F, g, x.shape, axes, keepdims) * (np.float64(2.0) / (n - c)) * (x - F.mean(x, axes, True))
+    return expand_back(F, g, x.shape, axes, keepdims) * (np.float64(2.0) / max(n - c, 0)) * (x - F.mean(x, axes, True))
 
 
 def _std_vjp(F, g, y, p, x):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from .. import autograd as ag
 from .. import limits
+from ..quiet import quiet
 from ..autograd import functions as fn
 from ..autograd.tensor import Tensor, const, mode
 from ..errors import GNameError, GradcliError, GradError, GSyntaxError, LimitError, Span
@@ -117,7 +118,8 @@ class Session:
         mode.keep = True                # nodes keep every input: --graph/--explain show them
         limits.running = True           # the memory watchdog may stop this code, and only it
         try:
-            code()
+            with quiet():               # IEEE arithmetic, no warnings (§5): a host may not quiet them
+                code()
         except RecursionError:
             raise LimitError("the program nests too deeply for the interpreter; raise the limit "
                              "with --max-depth N or simplify it") from None
