@@ -117,6 +117,7 @@ def _plain_env(monkeypatch):
     monkeypatch.chdir(GOLDEN)           # diagnostics name the file as given: `name.g:LINE:COL`
 
 
+@pytest.mark.filterwarnings("error")     # a warning that is not silenced fails the golden (§11)
 @pytest.mark.parametrize("path, spec", _params())
 def test_golden(path, spec):
     result = CliRunner().invoke(main, ["run", path.name, *spec.args], catch_exceptions=False)
@@ -125,7 +126,7 @@ def test_golden(path, spec):
 
 # A few goldens through the real console script, in a fresh process.
 SUBPROCESS = ["tutorial", "sgd_step", "wrt_jacobian", "error_name_hint", "error_limit_recursion",
-              "comments_unicode"]
+              "comments_unicode", "warnings_never_shown"]
 
 
 @pytest.mark.parametrize("name", SUBPROCESS)
