@@ -11,6 +11,7 @@ import sys
 import click
 
 from . import __version__
+from .quiet import quiet
 
 
 class ExitStatus:
@@ -120,7 +121,6 @@ def main(ctx, **opts):
       echo 'x = 2; x**3' | gradcli --wrt x
       gradcli                        the REPL
     """
-    from .quiet import quiet
     ctx.with_resource(quiet())       # for the whole command, subcommands included (§11)
     if ctx.invoked_subcommand is not None:
         ctx.obj = opts

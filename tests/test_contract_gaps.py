@@ -63,3 +63,63 @@ def test_right_nested_chains_keep_the_limit():
     proc = gradcli("run", "-e", "y = 2" + "**1" * 10_000)
     assert proc.returncode == 1 and proc.stderr.startswith("LimitError:"), proc.stderr
     assert "--max-nesting N" in proc.stderr
+
+
+# ----- §10: --check reports the real differences; kinks are listed and do not fail; jumps are jumps -----
+
+def check_json(code):
+    status, doc, _ = run_json("-e", code, "--wrt", "x", "--check")
+    return status, doc["check"]["x"]
+
+
+def test_check_reports_the_real_difference_at_a_kink():
+    status, c = check_json("x = 0.0; y = relu(x)")
+    assert status == 0
+    assert c["ok"] is True
+    assert c["max_abs_error"] == pytest.approx(0.5) and c["max_rel_error"] == pytest.approx(1.0)
+    assert c["kinks"] == [[]]                 # the one element of a 0-d input
+    assert "jumps" not in c
+
+
+def test_check_lists_and_names_the_kink_elements():
+    code = "x = tensor([1., 0., -2., 0.]); y = relu(x).sum() + x.sum()"
+    status, c = check_json(code)
+    assert status == 0 and c["ok"] is True
+    assert c["kinks"] == [[1], [3]]
+    assert c["max_abs_error"] == pytest.approx(0.5)
+    proc = gradcli("run", "-e", code, "--wrt", "x", "--check")
+    assert proc.returncode == 0, proc.stdout
+    assert "2 kinks, at x[1], x[3]" in proc.stdout.replace("\n         ", " ")
+    assert "x[1]: a kink" in proc.stdout and "x[3]: a kink" in proc.stdout
+    assert "largest abs error 5.00e-01" in proc.stdout
+
+
+def test_check_kink_of_a_matrix_input_and_a_smooth_elsewhere():
+    status, c = check_json("x = tensor([[1., 0.], [2., 3.]]); y = (abs(x) * x + relu(x)).sum()")
+    assert status == 0 and c["ok"] is True
+    assert c["kinks"] == [[0, 1]]
+    status, c = check_json("x = tensor([1., 2.]); y = (x * x).sum()")
+    assert status == 0 and c == {**c, "ok": True, "kinks": []} and c["max_abs_error"] < 1e-6
+
+
+@pytest.mark.parametrize("code", [
+    "x = 1.0; y = floor(x * 10)",
+    "x = 0.25; y = round(x * 2) + x",
+    "x = 0.0\nif x >= 0:\n    y = x + 1\nelse:\n    y = x\n",
+    "x = tensor([0.75, 1.0]); y = where(x > 0.75, x + 2, x).sum()",
+], ids=["floor", "round", "branch", "where"])
+def test_check_reports_a_jump_as_a_jump_not_a_cut_graph(code):
+    status, c = check_json(code)
+    assert status == 1 and c["ok"] is False
+    assert c["jumps"] and c["kinks"] == []
+    proc = gradcli("run", "-e", code, "--wrt", "x", "--check")
+    assert proc.returncode == 1
+    assert ": a jump — the output changes by" in proc.stdout, proc.stdout
+    assert "cut it" not in proc.stdout and "does not depend on" not in proc.stdout, proc.stdout
+
+
+def test_check_still_explains_a_graph_cut_by_detach():
+    proc = gradcli("run", "-e", "x = tensor(2.0)\nz = (x * 3).detach() + x * 0\n", "--wrt", "x", "--check")
+    assert proc.returncode == 1
+    assert "does not depend on x through the graph" in proc.stdout
+    assert "a jump" not in proc.stdout

@@ -15,8 +15,16 @@ Step and tolerance (float64):
   outputs of magnitude ≳ 1e3 with small derivatives); a wrong VJP is typically off by O(1)
   relatively and fails by orders of magnitude.
 Inputs with more than `DEFAULT_SAMPLES` elements are checked on a seeded random sample of that
-many elements (`--check-samples N` sets the sample size). At a kink (abs or relu at 0, a tie) the
-two sides of the difference straddle it and may disagree with the convention: --explain names them.
+many elements (`--check-samples N` sets the sample size).
+
+Where the function is not differentiable the central difference is no derivative, and the errors
+reported are the real differences all the same (LANGUAGE.md §10: nothing is hidden):
+- a kink (abs or relu at 0, a tie in max): the one-sided slopes differ and the analytic value,
+  §8's convention, lies between them. The element is listed in `kinks` and does not fail the check.
+- a jump (floor, round, a branch): the output moves by about as much over a step 16 times smaller,
+  so the difference quotient grows like 1/h and no slope explains it. The element is listed in
+  `jumps` and reported as a jump (not as a graph cut by detach()); it still fails the check: there
+  is no derivative there for finite differences to confirm.
 """
 from __future__ import annotations
 
@@ -80,6 +88,25 @@ def _index_text(j, shape):
     return "[" + ", ".join(str(int(i)) for i in np.unravel_index(j, shape)) + "]"
 
 
+def _index(j, shape):
+    """Element j of an input of `shape` as the JSON index list ([] for a 0-d input)."""
+    return [int(i) for i in np.unravel_index(j, shape)] if shape else []
+
+
+def _element(name, element):
+    """`x[1, 0]`, or `x` for a 0-d input (whose element is shown as "-" in the table)."""
+    return name if element == "-" else name + element
+
+
+JUMP_SHRINK = 16      # the step of the jump test: h / 16
+
+
+def _is_jump(moved, moved_small):
+    """The output moved by `moved` over the step h and by `moved_small` over h/16: a smooth
+    function (or a kink) moves 16 times less, a discontinuity about as much."""
+    return np.isfinite(moved) and moved > 0 and moved_small > 0.5 * moved
+
+
 def _entry_error(a, n, fmax, h):
     """(abs error, rel error, within tolerance) of one Jacobian entry."""
     if not (np.isfinite(a) and np.isfinite(n)):
@@ -117,9 +144,10 @@ def check_input(name, rerun, base_out, jac, x0, ordinal, samples):
     f0 = np.asarray(base_out, dtype=np.float64).reshape(-1)
     m = int(np.prod(out_shape))
     if m == 0 or n == 0:                  # an empty output or input: no derivative to compare
-        return {"max_abs_error": 0.0, "max_rel_error": 0.0, "ok": True}, [], n
+        return {"max_abs_error": 0.0, "max_rel_error": 0.0, "ok": True, "kinks": []}, [], n
     J = np.asarray(jac, dtype=np.float64).reshape(m, n)
     rows = []
+    kinks, jumps = [], []
     max_abs = max_rel = 0.0
     ok = True
     for j in idx:
@@ -152,31 +180,61 @@ def check_input(name, rerun, base_out, jac, x0, ordinal, samples):
             right = ((fp.reshape(-1) - f0) / (xp[j] - flat[j]))
         worst = None
         row_ok = True
-        kink = False
+        small = None            # the output over the step h/16, once an entry needs it
         for o in range(num.size):
             fm_o = fmax[o] if np.isfinite(fmax[o]) else 0.0
             e, r, good = _entry_error(J[o, j], num[o], fm_o, h)
-            at_kink = False
-            if not good and _is_kink(J[o, j], left[o], right[o], fm_o, h):
-                # one-sided slopes differ (a kink, not a wrong VJP) and the analytic value lies
-                # between them: the convention used there is a valid (sub)gradient
-                e, r, good, at_kink = 0.0, 0.0, True, True
+            where = None
+            if not good:
+                if _is_kink(J[o, j], left[o], right[o], fm_o, h):
+                    # one-sided slopes differ (a kink, not a wrong VJP) and the analytic value lies
+                    # between them: the convention used there is a valid (sub)gradient
+                    where, good = "kink", True
+                else:
+                    if small is None:
+                        small = _small_step(rerun, name, ordinal, flat, shape, j, h)
+                    if small is not None and _is_jump(abs(fp.reshape(-1)[o] - fm.reshape(-1)[o]),
+                                                      small[o]):
+                        where = "jump"
             row_ok &= good
-            kink |= at_kink
             # the row shows the worst entry: failing first, then the largest error, then the
             # largest derivative (so a diagonal Jacobian shows its diagonal)
-            key = (not good, at_kink, e, max(abs(J[o, j]), abs(num[o])) if np.isfinite(num[o]) else 0.0)
+            key = (not good, where is not None, e,
+                   max(abs(J[o, j]), abs(num[o])) if np.isfinite(num[o]) else 0.0)
             if worst is None or key > worst[0]:
-                worst = (key, o, e, r, at_kink)
-        _, o, e, r, at_kink = worst
+                worst = (key, o, e, r, where)
+        _, o, e, r, where = worst
         max_abs, max_rel = max(max_abs, e), max(max_rel, r)
         ok &= row_ok
         row = {"element": _index_text(j, shape), "output": _index_text(o, out_shape),
                "analytic": float(J[o, j]), "numeric": float(num[o]), "abs": e, "rel": r, "ok": row_ok}
-        if at_kink:
+        if where == "kink":
             row["kink"] = (float(left[o]), float(right[o]))
+            kinks.append(_index(j, shape))
+        elif where == "jump":
+            row["jump"] = float(fp.reshape(-1)[o] - fm.reshape(-1)[o])
+            jumps.append(_index(j, shape))
         rows.append(row)
-    return {"max_abs_error": max_abs, "max_rel_error": max_rel, "ok": bool(ok)}, rows, k
+    summary = {"max_abs_error": max_abs, "max_rel_error": max_rel, "ok": bool(ok), "kinks": kinks}
+    if jumps:
+        summary["jumps"] = jumps
+    return summary, rows, k
+
+
+def _small_step(rerun, name, ordinal, flat, shape, j, h):
+    """|f(x + h/16) - f(x - h/16)| for each output element, or None if a re-run failed."""
+    xp, xm = flat.copy(), flat.copy()
+    xp[j] += h / JUMP_SHRINK
+    xm[j] -= h / JUMP_SHRINK
+    try:
+        fp = rerun((name, ordinal, norm_data(xp.reshape(shape))))
+        fm = rerun((name, ordinal, norm_data(xm.reshape(shape))))
+    except GradcliError:
+        return None
+    if np.shape(fp) != np.shape(fm):
+        return None
+    with np.errstate(all="ignore"):
+        return np.abs(np.asarray(fp, dtype=np.float64) - fm).reshape(-1)
 
 
 def run_check(session, output, grads, opts, source, filename, tracker):
@@ -194,7 +252,8 @@ def run_check(session, output, grads, opts, source, filename, tracker):
     if np.shape(again) != np.shape(base) or not np.array_equal(again, base, equal_nan=True):
         show.append(Text("Gradient check: the program does not repeat itself — a re-run gave another "
                          "output, so finite differences cannot be taken", style="bold red"))
-        return ({n: {"max_abs_error": None, "max_rel_error": None, "ok": False} for n in names},
+        return ({n: {"max_abs_error": None, "max_rel_error": None, "ok": False, "kinks": []}
+                 for n in names},
                 True, show)
     oname = output.name or "output"         # the table's column; derivatives read d/dx as in the report
     dname = output.name or ""
@@ -217,7 +276,7 @@ def run_check(session, output, grads, opts, source, filename, tracker):
             # gradient is w.r.t. the values the last graph read, but a re-run can only perturb x
             # where it is bound, which changes the whole training run instead
             result[name] = {"max_abs_error": None, "max_rel_error": None, "ok": True,
-                            "skipped": "updated in place after it was bound"}
+                            "kinks": [], "skipped": "updated in place after it was bound"}
             notes.append(f"d{dname}/d{name} not checked: {name} was updated in place after it was "
                          f"bound (an SGD step under no_grad), so perturbing it where it is bound "
                          f"changes everything computed from it, not only the last graph")
@@ -233,12 +292,19 @@ def run_check(session, output, grads, opts, source, filename, tracker):
         for r in shown:
             table.append(([name, r["element"]] + ([] if scalar else [r["output"]]) + [
                 f"{r['analytic']:.10g}", f"{r['numeric']:.10g}", f"{r['abs']:.2e}", f"{r['rel']:.2e}",
-                ("ok" if "kink" not in r else "kink") if r["ok"] else "DISAGREE"], r["ok"]))
+                _verdict(r)], r["ok"]))
             if "kink" in r:
                 lo, hi = r["kink"]
-                notes.append(f"{name}{r['element']}: a kink — the slope is {lo:.6g} on the left and "
-                             f"{hi:.6g} on the right; the analytic {r['analytic']:.6g} lies between "
-                             "(the convention at this point; --explain names it)")
+                notes.append(f"{_element(name, r['element'])}: a kink — the slope is {lo:.6g} on the "
+                             f"left and {hi:.6g} on the right; the analytic {r['analytic']:.6g} lies "
+                             "between (the convention at this point; --explain names it): not a "
+                             "disagreement")
+            if "jump" in r:
+                notes.append(f"{_element(name, r['element'])}: a jump — the output changes by "
+                             f"{r['jump']:.6g} across the step, and by as much over a step "
+                             f"{JUMP_SHRINK} times smaller (floor, round or a branch): there is no "
+                             f"derivative here for finite differences to confirm; the analytic "
+                             f"{r['analytic']:.6g} is the slope of the piece the run took")
             if r.get("note"):
                 notes.append(f"{name}{r['element']}: {r['note']}")
         if len(rows) > len(shown):
@@ -247,7 +313,7 @@ def run_check(session, output, grads, opts, source, filename, tracker):
             table.append(([name, f"… {hidden} more elements, "
                            + (f"{bad} of them disagreeing" if bad else "all agreeing")], bad == 0))
         if not summary["ok"] and not np.any(grads[name].data) and \
-                any(not r["ok"] and r["numeric"] != 0 for r in rows):
+                any(not r["ok"] and "jump" not in r and r["numeric"] != 0 for r in rows):
             notes.append(f"d{dname}/d{name} is 0 because {output.name or 'the output'} does not depend on {name} through the "
                          f"graph (detach(), .data, no_grad() or a copy cut it), yet its value changes "
                          f"with {name}")
@@ -278,14 +344,33 @@ def run_check(session, output, grads, opts, source, filename, tracker):
         t = Text(f"{which} checked; largest abs error {s['max_abs_error']:.2e}, "
                  f"rel error {s['max_rel_error']:.2e}: ")
         t.append("ok" if s["ok"] else "FAILED", style="bold green" if s["ok"] else "bold red")
+        if s.get("kinks"):
+            t.append(f" — {_places(name, s['kinks'], 'kink')}, where the differences above are "
+                     "not disagreements")
+        if s.get("jumps"):
+            t.append(f" — {_places(name, s['jumps'], 'jump')}")
         show.append(hang(Text(f"  d{dname}/d{name}: "), t))
     show.append(_para("Agreement: |analytic - numeric| ≤ 1e-6 + 1e-4·|numeric| (plus the "
                       f"rounding noise of the output, {NOISE:g}·eps·|f|/h).", style="dim"))
     if failed:
-        show.append(_para("A disagreement means a wrong gradient, or a point where the function has a "
-                          "kink (abs or relu at 0, a tie in max) that the finite difference straddles: "
-                          "--explain names those.", style="dim"))
+        show.append(_para("A disagreement means a wrong gradient, or a point where the function jumps "
+                          "(floor, round, a branch) and has no derivative to check. Kinks (abs or "
+                          "relu at 0, a tie in max) are not disagreements: --explain names them.",
+                          style="dim"))
     return result, failed, show
+
+
+def _verdict(row):
+    if not row["ok"]:
+        return "jump" if "jump" in row else "DISAGREE"
+    return "kink" if "kink" in row else "ok"
+
+
+def _places(name, indices, what, most=4):
+    """`1 kink, at x` / `3 kinks, at x[0], x[2], x[5]` (the first few)."""
+    shown = [name + (f"[{', '.join(map(str, i))}]" if i else "") for i in indices[:most]]
+    more = f" and {len(indices) - most} more" if len(indices) > most else ""
+    return f"{len(indices)} {what}{'s' if len(indices) != 1 else ''}, at {', '.join(shown)}{more}"
 
 
 def _para(text, style=None):

@@ -11,6 +11,7 @@ from ..autograd.tensor import Tensor, const, mode
 from ..errors import GNameError, GradcliError, GTypeError, GValueError
 from . import ast as A
 from .builtins import BUILTINS, TENSOR_METHODS, _plain_kwargs
+from .chains import ChainValue, is_long_chain, links, with_value
 from .values import BuiltinFunction, Number, number
 
 _Tensor, _Number, _BF = Tensor, Number, BuiltinFunction
@@ -263,14 +264,14 @@ class ExprCompiler:
         """A long chain of calls, indexes and attributes (`x.abs().abs()…`, `x[0:3][0:3]…`) as one
         loop over its links, so that neither compiling nor running it recurses once per link (§11:
         a flat chain works at any length). Each link is compiled by the usual method with its
-        inner value replaced by a `_ChainValue` that reads the value so far from a cell. Sharing
+        inner value replaced by a `ChainValue` that reads the value so far from a cell. Sharing
         one cell is safe although a link may run G code (a user function in its arguments, which
         may run this very chain): every postfix closure evaluates its inner value first, before
         anything else, so the cell is read right after the loop set it."""
-        links, base = _links(node)
+        chain, base = links(node)
         cell = [None]
-        hole = _ChainValue(base.span, cell)
-        steps = [self.expr(_with_value(link, hole)) for link in reversed(links)]
+        hole = ChainValue(base.span, cell)
+        steps = [self.expr(with_value(link, hole)) for link in reversed(chain)]
         first = self.expr(base)
 
         def ev(f):
@@ -282,12 +283,12 @@ class ExprCompiler:
             return v
         return ev
 
-    def e__ChainValue(self, node):
+    def e_ChainValue(self, node):
         cell = node.cell
         return lambda f: cell[0]
 
     def e_Attribute(self, node):
-        if _is_long_chain(node):
+        if is_long_chain(node):
             return self._postfix_chain(node)
         get_attr = _C.get_attr
         value, name, span = self.expr(node.value), node.attr, node.span
@@ -301,7 +302,7 @@ class ExprCompiler:
         return ev
 
     def e_Subscript(self, node):
-        if _is_long_chain(node):
+        if is_long_chain(node):
             return self._postfix_chain(node)
         value, span = self.expr(node.value), node.span
         index = self.index(node.index)
@@ -337,7 +338,7 @@ class ExprCompiler:
         return ev
 
     def e_Call(self, node):
-        if _is_long_chain(node):
+        if is_long_chain(node):
             return self._postfix_chain(node)
         span = node.span
         args = [self.expr(a) for a in node.args]
@@ -402,66 +403,6 @@ class ExprCompiler:
             except GradcliError as e:
                 raise session.at_call(e, span, False)
         return ev
-
-
-# Postfix chains up to this many links compile to nested closures (the fast path); longer
-# ones to one loop (`_postfix_chain`).
-_SHORT_CHAIN = 32
-
-
-class _ChainValue(A.Node):
-    """Stands for the value so far of a long postfix chain: compiles to a read of `cell[0]`."""
-
-    __slots__ = ("cell",)
-
-    def __init__(self, span, cell):
-        self.span = span
-        self.cell = cell
-
-
-def _inner(node):
-    """The value a postfix link applies to (`x` of `x.abs()`, `x[0]`, `x.T`, `f()`), or None."""
-    t = type(node)
-    if t is A.Call:
-        return node.func.value if type(node.func) is A.Attribute else node.func
-    if t is A.Attribute or t is A.Subscript:
-        return node.value
-    return None
-
-
-def _is_long_chain(node):
-    n = 0
-    while n <= _SHORT_CHAIN:
-        node = _inner(node)
-        if node is None:
-            return False
-        n += 1
-    return True
-
-
-def _links(node):
-    """The links of a postfix chain, outermost first, and its base: `x.abs()[0]` gives
-    ([x.abs()[0], x.abs()], x)."""
-    links = []
-    while (inner := _inner(node)) is not None:
-        links.append(node)
-        node = inner
-    return links, node
-
-
-def _with_value(link, value):
-    """A copy of the postfix `link` applied to `value` instead of its inner value."""
-    t = type(link)
-    if t is A.Call:
-        func = link.func
-        if type(func) is A.Attribute:
-            func = A.Attribute(func.span, value, func.attr)
-        else:
-            func = value
-        return A.Call(link.span, func, link.args, link.keywords)
-    if t is A.Attribute:
-        return A.Attribute(link.span, value, link.attr)
-    return A.Subscript(link.span, value, link.index)
 
 
 def _closure_load(name, i, depth, span):
