@@ -207,8 +207,9 @@ def _reduction(op_all, op_axis, name):
         axes = axes_arg(axis, x.data.ndim)
         if x.data.dtype is not F64:
             x = const(x.data.astype(np.float64))
-        if x.data.size == 0 and name in ("max", "min"):
-            raise GValueError(f"{name}() of an empty tensor")
+        if name in ("max", "min") and _reduces_nothing(x, axes):
+            raise GValueError(f"{name}() of an empty tensor" if axes is None or not x.data.ndim
+                              else f"{name}() over an axis of size 0 (it has no identity)")
         # PyTorch: x.sum() is SumBackward0, x.sum(dim, keepdim) (also dim=None, keepdim=True) SumBackward1
         return apply(op_all if axis is None and not keepdims else op_axis, (x,), (axes, bool(keepdims)))
     f.__name__ = name
@@ -295,13 +296,24 @@ def _bool_reduction(op):
 any, all = _bool_reduction(_ops.ANY), _bool_reduction(_ops.ALL)  # noqa: A001
 
 
+def _reduces_nothing(x, axes):
+    """Whether a reduction of x over `axes` (None: all) has an output element with nothing to
+    reduce: max, min and the inf-norms have no identity there (an error, as in PyTorch)."""
+    if axes is None or not x.data.ndim:
+        return x.data.size == 0
+    return 0 in [x.data.shape[a] for a in axes]     # (`any` here is G's reduction)
+
+
 def norm(x, p=2, axis=None, keepdims=False):
     """Vector p-norm over the elements (or over `axis`)."""
     x = as_tensor(x)
     order = float(as_tensor(p).item()) if not isinstance(p, str) else None
     if order is None or order != order:
         raise GValueError(f"norm: p must be a number or inf, not {p!r}")
-    return apply(_ops.NORM, (x,), (order, axes_arg(axis, x.data.ndim), bool(keepdims)))
+    axes = axes_arg(axis, x.data.ndim)
+    if abs(order) == float("inf") and _reduces_nothing(x, axes):
+        raise GValueError("norm: the inf-norm of an empty tensor is undefined (max has no identity)")
+    return apply(_ops.NORM, (x,), (order, axes, bool(keepdims)))
 
 
 def softmax(x, axis=-1):

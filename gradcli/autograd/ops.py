@@ -306,11 +306,15 @@ def _logsumexp_forward(p, x):
 
 
 def _softmax_forward(p, x):
+    if x.size == 0:                 # nothing to normalise: empty, as PyTorch (max has no identity)
+        return x.copy()
     e = np.exp(x - np.max(x, axis=p, keepdims=True))
     return e / np.sum(e, axis=p, keepdims=True)
 
 
 def _log_softmax_forward(p, x):
+    if x.size == 0:
+        return x.copy()
     s = x - np.max(x, axis=p, keepdims=True)
     return s - np.log(np.sum(np.exp(s), axis=p, keepdims=True))
 
