@@ -1,4 +1,27 @@
-"""python -m gradcli"""
-from .cli import entry
+"""`python -m gradcli`, and the `gradcli` console script: Ctrl-C is one line from the first moment.
 
-entry()
+Importing the command line (click, and what it imports) takes a noticeable time on a busy machine,
+and a Ctrl-C then would show Python's traceback. Until `cli.entry` takes over (it turns Ctrl-C
+into the line `interrupted` and exit status 130, LANGUAGE.md §10), SIGINT does the same here.
+"""
+import os
+import signal
+
+
+def _interrupted(signum, frame):
+    os.write(2, b"interrupted\n")
+    os._exit(130)
+
+
+def main():
+    early = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    if early:
+        signal.signal(signal.SIGINT, _interrupted)
+    from .cli import entry
+    if early:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    entry()
+
+
+if __name__ == "__main__":
+    main()

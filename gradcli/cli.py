@@ -108,7 +108,20 @@ def insight_options(f):
     return f
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _Interrupted(Exception):
+    """Ctrl-C inside a command, carried past click's own handler (which prints a blank line)."""
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:        # e.g. while a command still imports what it needs
+            raise _Interrupted() from None
+
+
+@click.group(cls=_Group, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gradcli")
 @common_options
 @click.pass_context
@@ -186,7 +199,7 @@ def entry(argv=None):
     except click.ClickException as e:
         e.show()
         rv = e.exit_code
-    except (KeyboardInterrupt, click.Abort):
+    except (KeyboardInterrupt, _Interrupted, click.Abort):
         from .render.diagnostics import format_interrupt
         print(format_interrupt(), file=sys.stderr)
         rv = ExitStatus.INTERRUPTED

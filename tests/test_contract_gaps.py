@@ -1,7 +1,9 @@
 """Contract gaps found by using gradcli as a new user would (issue 10), through the real command
-line: long flat postfix chains (§11) and what `--check` says at kinks and jumps (§10)."""
+line: long flat postfix chains (§11), what `--check` says at kinks and jumps (§10), and Ctrl-C
+early in a run (§10: one line, status 130)."""
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -123,3 +125,37 @@ def test_check_still_explains_a_graph_cut_by_detach():
     assert proc.returncode == 1
     assert "does not depend on x through the graph" in proc.stdout
     assert "a jump" not in proc.stdout
+
+
+# ----- §10: Ctrl-C is one line on stderr and status 130, however early it comes -----
+
+def test_ctrl_c_while_the_command_line_is_imported():
+    """SIGINT while `python -m gradcli` imports click and the command line (slow on a busy
+    machine): the same single line as later, never Python's traceback."""
+    code = ("import builtins, os, signal, sys\n"
+            "real = builtins.__import__\n"
+            "def hook(name, globals=None, locals=None, fromlist=(), level=0):\n"
+            "    if name == 'cli' and level == 1:\n"
+            "        os.kill(os.getpid(), signal.SIGINT)\n"
+            "    return real(name, globals, locals, fromlist, level)\n"
+            "builtins.__import__ = hook\n"
+            "sys.argv = ['gradcli', 'run', '-e', 'while True: pass']\n"
+            "import gradcli.__main__ as m\n"
+            "m.main()\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, b"", b"interrupted\n")
+
+
+def test_ctrl_c_while_a_command_starts_prints_no_blank_line(monkeypatch, capsys):
+    """Ctrl-C before the run's own handler is in place (a command importing what it needs):
+    click would print a blank line before our `interrupted`."""
+    from gradcli import cli, runner
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(runner, "run_script", interrupted)
+    with pytest.raises(SystemExit) as exit_info:
+        cli.entry(["run", "-e", "1"])
+    assert exit_info.value.code == 130
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", "interrupted\n")
