@@ -159,3 +159,16 @@ def test_ctrl_c_while_a_command_starts_prints_no_blank_line(monkeypatch, capsys)
     assert exit_info.value.code == 130
     captured = capsys.readouterr()
     assert (captured.out, captured.err) == ("", "interrupted\n")
+
+
+@pytest.mark.parametrize("code, reason", [
+    ("x = 0.0; y = sqrt(x)", "x: the output is nan just left of this point (the edge of a"),
+    ("x = tensor([0., 1.]); y = log(x).sum()", "x[1]: the output is -inf here: differences of it"),
+])
+def test_check_says_why_no_difference_exists(code, reason):
+    """Where the output is not finite, or nan on one side only, the report says so (it used to
+    print a bare DISAGREE, and call a 0-d input `x-`)."""
+    proc = gradcli("run", "-e", code, "--wrt", "x", "--check")
+    assert proc.returncode == 1
+    assert reason in proc.stdout.replace("\n  ", " "), proc.stdout
+    assert "x-" not in proc.stdout

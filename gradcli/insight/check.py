@@ -214,11 +214,28 @@ def check_input(name, rerun, base_out, jac, x0, ordinal, samples):
         elif where == "jump":
             row["jump"] = float(fp.reshape(-1)[o] - fm.reshape(-1)[o])
             jumps.append(_index(j, shape))
+        elif not row_ok:
+            why = _no_difference(f0[o], fm.reshape(-1)[o], fp.reshape(-1)[o])
+            if why:
+                row["note"] = why
         rows.append(row)
     summary = {"max_abs_error": max_abs, "max_rel_error": max_rel, "ok": bool(ok), "kinks": kinks}
     if jumps:
         summary["jumps"] = jumps
     return summary, rows, k
+
+
+def _no_difference(f0, left, right):
+    """Why no finite difference of the output exists here (it is not finite here, or nan on one
+    side only: the edge of a domain), or None."""
+    if not np.isfinite(f0):
+        return (f"the output is {f0:g} here: differences of it are not numbers, so finite "
+                "differences cannot check the gradient")
+    if np.isnan(left) != np.isnan(right):
+        side = "left" if np.isnan(left) else "right"
+        return (f"the output is nan just {side} of this point (the edge of a function's domain, "
+                "as sqrt or log at 0): there is no two-sided difference to check the gradient with")
+    return None
 
 
 def _small_step(rerun, name, ordinal, flat, shape, j, h):
@@ -306,7 +323,7 @@ def run_check(session, output, grads, opts, source, filename, tracker):
                              f"derivative here for finite differences to confirm; the analytic "
                              f"{r['analytic']:.6g} is the slope of the piece the run took")
             if r.get("note"):
-                notes.append(f"{name}{r['element']}: {r['note']}")
+                notes.append(f"{_element(name, r['element'])}: {r['note']}")
         if len(rows) > len(shown):
             hidden = len(rows) - len(shown)
             bad = sum(1 for r in rows if not r["ok"]) - sum(1 for r in shown if not r["ok"])
