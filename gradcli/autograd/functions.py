@@ -30,15 +30,29 @@ def check_alloc(nelements, what="tensor"):
     """Refuse, before allocating, a tensor that alone would exceed the memory limit."""
     nbytes = nelements * 8
     if nbytes > limits.max_bytes:
-        raise LimitError(f"a {what} of {nelements:,} elements needs {_size(nbytes)}, more than the "
-                         f"memory limit of {_size(limits.max_bytes)}; raise it with --max-memory SIZE")
+        raise LimitError(f"a {what} of {_count(nelements)} elements needs {_size(nbytes)}, more than "
+                         f"the memory limit of {_size(limits.max_bytes)}; raise it with --max-memory SIZE")
+
+
+_HUGE = 10**15
+
+
+def _count(n):
+    """1,000,000 — or, past 10^15 (a shape like ones(1e300, 1e300) is an integer of 600 digits,
+    too large even for a float), its first digits and exponent: 1.00e+600."""
+    if n < _HUGE:
+        return f"{n:,}"
+    digits = str(n)
+    return f"{digits[0]}.{digits[1:3]}e+{len(digits) - 1}"
 
 
 def _size(n):
     for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
         if n < 1024 or unit == "TiB":
+            if n >= _HUGE:
+                return f"{_count(int(n))} {unit}"
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
+        n = n // 1024 if n >= _HUGE else n / 1024      # a huge int divided as a float overflows
 
 
 # ----- argument normalisation -----
@@ -188,7 +202,10 @@ def round(x, decimals=0):  # noqa: A001
     if decimals:
         # PyTorch's arithmetic: nearbyint(x * 10^d) / 10^d (for d < 0: nearbyint(x / 10^-d) * 10^-d)
         d = as_int(decimals, "decimals")
-        s = 10.0 ** builtins.abs(d)
+        try:
+            s = 10.0 ** builtins.abs(d)
+        except OverflowError:            # as C's pow: inf (and the result nan, as in PyTorch)
+            s = float("inf")
         return div(round(mul(x, s)), s) if d > 0 else mul(round(div(x, s)), s)
     return apply(_ops.ROUND, (as_tensor(x),))
 
@@ -424,6 +441,8 @@ def unsqueeze(x, axis):
 def broadcast_to(x, *shape):
     x = as_tensor(x)
     dims = shape_arg(shape)
+    if math.prod(dims) > np.iinfo(np.intp).max:     # even a view of it cannot exist
+        check_alloc(math.prod(dims))
     return apply(_ops.EXPAND, (x,), dims)    # to its own shape too: PyTorch records the node
 
 

@@ -61,7 +61,13 @@ def _len(x):
         if x.data.ndim == 0:
             raise GTypeError("len() of a 0-d tensor")
         return number(x.data.shape[0], True)
-    if isinstance(x, (list, tuple, str, range)):
+    if type(x) is range:
+        try:
+            return number(len(x), True)
+        except OverflowError:           # range(1e300): more than C's ssize_t counts
+            lo, hi, step = (x.start, x.stop, x.step) if x.step > 0 else (x.stop, x.start, -x.step)
+            return number(float((hi - lo + step - 1) // step) if hi > lo else 0.0, False)
+    if isinstance(x, (list, tuple, str)):
         return number(len(x), True)
     raise GTypeError(f"len() of {type_name(x)}")
 
