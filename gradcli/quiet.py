@@ -5,8 +5,9 @@ warns. Rather than guard each numpy call that may warn — floating-point errors
 invalid, underflow) and the `warnings.warn` of reductions (`Mean of empty slice`, `Degrees of
 freedom <= 0`) — everything gradcli runs for a user goes through `quiet()`: the command line
 enters it for a whole command (a run and its report, piped mode, the REPL), and a Session for
-every program it runs (so a host such as a notebook is covered too). It holds even when the
-user's Python turns warnings into errors (`python -W error`, `PYTHONWARNINGS`).
+every program it runs, for `--set` and for the gradients (so a host such as a notebook is covered
+too, whatever its numpy error state). It holds even when the user's Python turns warnings into
+errors (`python -W error`, `PYTHONWARNINGS`).
 """
 from __future__ import annotations
 

@@ -140,3 +140,17 @@ def test_logical_ops_do_not_warn(data):
         functions.logical_not(x)
         functions.logical_and(x, x)
         functions.logical_or(x, const(data[::-1].copy()))
+
+
+def test_a_host_calling_the_session_gets_no_warning():
+    """A host (a notebook, a library user) whose numpy raises on floating-point errors and whose
+    warnings are errors: --set, the run and the gradients still give IEEE values, silently."""
+    from gradcli.lang.runtime import Options, Session
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        s = Session(Options(wrt=("x",)))
+        s.apply_sets([("z", "ones(0).mean()")])
+        s.run("x = tensor([0., 1.])\ny = (log(x) + 1 / x + x.mean() + var(zeros(0))).sum()")
+        grads = s.gradients(s.result_output())
+    assert np.isnan(s.globals["z"].data) and np.isnan(s.globals["y"].data)
+    assert np.isnan(grads["x"].data[0]) and grads["x"].data[1] == 1.0   # 1/x - 1/x² + 2·(1/2)

@@ -188,6 +188,7 @@ class Session:
         if self.echo is not None and value is not None:
             self.echo(value, span)
 
+    @quiet()          # numpy work a host (a notebook) may call outside a run: no warnings (§11)
     def apply_sets(self, sets):
         """--set NAME=EXPR, each evaluated as an expression in the session, then bound."""
         for name, expr in sets or ():
@@ -240,6 +241,7 @@ class Session:
             return Output(name, value)
         return self.output
 
+    @quiet()
     def gradients(self, output: Output | None) -> dict:
         """d output / d NAME for each --wrt NAME (a Jacobian for a non-scalar output)."""
         grads = {}
