@@ -12,7 +12,7 @@ import numpy as np
 
 from ..errors import GIndexError, GTypeError, GValueError, LimitError, ShapeError
 from . import ops as _ops
-from .tensor import (F64, Tensor, _flat, apply, as_int, as_tensor, binary_fn, const, fmt_shape, norm_data, to_data, type_name, unary_fn)
+from .tensor import (F64, Tensor, _flat, apply, as_int, as_tensor, binary_fn, const, fmt_int, fmt_shape, norm_data, to_data, type_name, unary_fn)
 
 _bsum, _bmax, _bany = builtins.sum, builtins.max, builtins.any
 
@@ -40,10 +40,7 @@ _HUGE = 10**15
 def _count(n):
     """1,000,000 — or, past 10^15 (a shape like ones(1e300, 1e300) is an integer of 600 digits,
     too large even for a float), its first digits and exponent: 1.00e+600."""
-    if n < _HUGE:
-        return f"{n:,}"
-    digits = str(n)
-    return f"{digits[0]}.{digits[1:3]}e+{len(digits) - 1}"
+    return f"{n:,}" if n < _HUGE else fmt_int(n)
 
 
 def _size(n):
@@ -69,7 +66,7 @@ def axes_arg(axis, ndim):
         i = as_int(a, "an axis")
         n = _bmax(ndim, 1)
         if not -n <= i < n:
-            raise GIndexError(f"axis {i} is out of range for a tensor with {ndim} dimension"
+            raise GIndexError(f"axis {fmt_int(i)} is out of range for a tensor with {ndim} dimension"
                               f"{'' if ndim == 1 else 's'}")
         i %= n
         if i in out:
@@ -85,7 +82,7 @@ def axis_arg(axis, ndim):
     i = as_int(axis, "an axis")
     n = _bmax(ndim, 1)
     if not -n <= i < n:
-        raise GIndexError(f"axis {i} is out of range for a tensor with {ndim} dimension"
+        raise GIndexError(f"axis {fmt_int(i)} is out of range for a tensor with {ndim} dimension"
                           f"{'' if ndim == 1 else 's'}")
     return i % n
 
@@ -536,7 +533,7 @@ def index_arg(index):
             if d.ndim == 0:
                 k = as_int(t, "an index") if d.dtype is F64 else bool(d)
                 if type(k) is int and abs(k) > 1 << 62:
-                    raise GIndexError(f"index {k} is out of range")
+                    raise GIndexError(f"index {fmt_int(k)} is out of range")
                 out.append(k)
                 if kind != "index":
                     kind = "select"
@@ -544,6 +541,9 @@ def index_arg(index):
                 if d.dtype is F64:
                     if not np.all(np.isfinite(d)) or not np.all(d == np.floor(d)):
                         raise GValueError("an index must be integral")
+                    big = d[np.abs(d) > 1 << 62]
+                    if big.size:             # the cast would wrap around to another index
+                        raise GIndexError(f"index {fmt_int(int(big[0]))} is out of range")
                     d = d.astype(np.intp)
                 out.append(d)
                 kind = "index"

@@ -279,6 +279,15 @@ def fmt_shape(shape):
     return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
+def fmt_int(n):
+    """An integer for a message: as is, or past 10^15 (`x[1e300]` is an integer of 301 digits)
+    its first digits and exponent, -1.00e+300."""
+    if -10**15 < n < 10**15:
+        return str(n)
+    digits = str(abs(n))
+    return f"{'-' if n < 0 else ''}{digits[0]}.{digits[1:3]}e+{len(digits) - 1}"
+
+
 CONST = const(_f64(0.0))   # stands for a plain-number operand among a node's inputs
 _NONE1 = (None,)
 _NONE2 = (None, None)

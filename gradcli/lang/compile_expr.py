@@ -426,7 +426,7 @@ def subscript(v, i):
             i = list_to_tensor(i)
         return fn.getitem(v, i)
     if isinstance(v, (list, tuple, str)):
-        from ..autograd.tensor import as_int
+        from ..autograd.tensor import as_int, fmt_int
         if isinstance(i, slice):
             sl = slice(*(None if x is None else as_int(x, "a slice bound")
                          for x in (i.start, i.stop, i.step)))
@@ -437,7 +437,7 @@ def subscript(v, i):
         k = as_int(i, "an index")
         if not -len(v) <= k < len(v):
             from ..errors import GIndexError
-            raise GIndexError(f"index {k} is out of range for {type_name(v)} of length {len(v)}")
+            raise GIndexError(f"index {fmt_int(k)} is out of range for {type_name(v)} of length {len(v)}")
         return v[k]
     raise GTypeError(f"{type_name(v)} cannot be indexed")
 
