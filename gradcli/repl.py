@@ -353,8 +353,9 @@ def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
         stdout.flush()
 
     def on_print(text):
-        if as_json:
-            out_line(dumps({"ok": True, "input": console._entry.strip(), "printed": text}))
+        if as_json:     # one object per line printed, as `run --json` gives one string per line
+            for line in text.split("\n"):
+                out_line(dumps({"ok": True, "input": console._entry.strip(), "printed": line}))
         else:
             out_line(text)
 

@@ -219,6 +219,15 @@ def test_json_values_of_every_kind():
     assert all("gradients" not in d for d in docs)
 
 
+def test_json_multiline_print_is_one_object_per_line():
+    # issue 15 point 11: docs/repl.md promised one object per printed line; a tensor over two
+    # lines came out as one string holding a newline
+    proc = gradcli("--json", input="print(ones(2, 2))\n")
+    docs = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert docs == [{"ok": True, "input": "print(ones(2, 2))", "printed": "tensor([[1., 1.],"},
+                    {"ok": True, "input": "print(ones(2, 2))", "printed": "        [1., 1.]])"}]
+
+
 def test_set_and_wrt_marks_names_bound_later():
     proc = gradcli("--set", "w=3", "--wrt", "w", input="w * w\nw = 5\nw * w\n")
     assert proc.stdout.splitlines() == [

@@ -1,0 +1,61 @@
+"""The documentation's tester (tests/doc_console.py, run on README.md and docs/ through the root
+conftest.py): how it reads a console block, and that a stale example fails."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from sybil import Sybil
+from sybil.example import SybilFailure
+
+sys.path.insert(0, os.path.dirname(__file__))
+from doc_console import ROOT, ConsoleParser, matches, split_transcript  # noqa: E402
+
+
+def test_a_command_continues_while_a_quote_is_open():
+    block = ("$ gradcli run -e 'x = 1\ny = x'\nout 1\n$ echo a; echo b\na\nb\n")
+    assert split_transcript(block) == [("gradcli run -e 'x = 1\ny = x'", ["out 1"]),
+                                       ("echo a; echo b", ["a", "b"])]
+
+
+def test_a_block_must_start_with_a_command():
+    with pytest.raises(ValueError):
+        split_transcript("output without a command\n$ echo\n")
+
+
+def test_matching_ignores_trailing_blanks_and_ellipsis_matches_lines():
+    assert matches(["a  ", "b", ""], ["a", "b"])
+    assert not matches(["a", "b"], ["a", "c"])
+    assert matches(["first", "...", "last"], ["first", "x", "y", "last"])
+    assert matches(["first", "...", "last"], ["first", "last"])
+    assert not matches(["first", "...", "last"], ["first", "x", "lost"])
+
+
+def _examples(tmp_path: Path, text: str):
+    (tmp_path / "page.md").write_text(text, encoding="utf-8")
+    sybil = Sybil(parsers=[ConsoleParser()], path=str(tmp_path), patterns=["*.md"])
+    return list(sybil.parse(tmp_path / "page.md"))
+
+
+def test_a_stale_example_fails_and_a_true_one_passes(tmp_path):
+    stale, true = _examples(tmp_path, (
+        "```console\n$ gradcli run -e 'print(1 + 1)'\n3\n```\n\n"
+        "```console\n$ gradcli run -e 'print(1 + 1)'\n2\n$ gradcli run -e 'nope'; echo $?\n"
+        "NameError: name 'nope' is not defined\n  --> <-e>:1:1\n   |\n 1 | nope\n   | ^~~~\n1\n```\n"))
+    with pytest.raises(SybilFailure, match="--- gradcli printed:\n2"):
+        stale.evaluate()
+    true.evaluate()
+
+
+def test_gradcli_in_a_block_is_this_checkout(tmp_path):
+    (example,) = _examples(tmp_path, "```console\n$ command -v gradcli; pwd\n...\n```\n")
+    from doc_console import run_command
+    out = run_command("command -v gradcli; pwd", tmp_path).splitlines()
+    assert out[0].startswith(str(tmp_path)) and out[1] == str(ROOT)
+    example.evaluate()
+
+
+def test_other_languages_are_not_run(tmp_path):
+    assert _examples(tmp_path, "```sh\n$ false\n```\n\n```text\n$ gradcli\n```\n") == []
