@@ -48,7 +48,7 @@ def _set_pair(ctx, param, values):
     out = []
     for v in values:
         name, sep, expr = v.partition("=")
-        name = name.strip()
+        name, expr = name.strip(), expr.strip()     # `--set 'x = 3'` is `--set x=3`
         if not sep or not name.isidentifier() or name.startswith("__"):
             raise click.BadParameter(f"'{v}' is not NAME=EXPR", ctx=ctx, param=param)
         out.append((name, expr))
@@ -112,15 +112,74 @@ class _Interrupted(Exception):
     """Ctrl-C inside a command, carried past click's own handler (which prints a blank line)."""
 
 
-class _Group(click.Group):
+class Group(click.Group):
+    """The top command. Ctrl-C is carried past click's handler; a newcomer's first guesses —
+    `gradcli FILE.g`, `gradcli -e CODE` — are usage errors that say the command they meant:
+    `gradcli run …`."""
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:        # e.g. while a command still imports what it needs
             raise _Interrupted() from None
 
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            if exc.option_name == "-e":
+                exc.message += " To run code: gradcli run -e CODE"
+            raise
 
-@click.group(cls=_Group, invoke_without_command=True,
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            name = args[0] if args else ""
+            if name.endswith(".g") or os.path.exists(name):
+                exc.message += f" To run a script: gradcli run {name}"
+            raise
+
+
+def given(ctx, name) -> bool:
+    """Was option `name` given on the command line (not left at its default)?"""
+    from click.core import ParameterSource
+    return ctx.get_parameter_source(name) not in (None, ParameterSource.DEFAULT,
+                                                  ParameterSource.DEFAULT_MAP)
+
+
+def with_group_options(ctx, opts: dict) -> dict:
+    """Options given before the command (`gradcli --seed 0 run …`) apply to it, as if given after
+    it: repeatable ones add up, and one given on both sides with two values is a usage error —
+    never is one dropped (issue 15)."""
+    parent = ctx.parent
+    if parent is None or not parent.params:
+        return opts
+    merged = dict(opts)
+    for name, value in parent.params.items():
+        if name not in merged or not given(parent, name):
+            continue
+        if not given(ctx, name):
+            merged[name] = value
+        elif isinstance(value, (list, tuple)):                 # --wrt, --set
+            merged[name] = type(merged[name])(dict.fromkeys([*value, *merged[name]]))
+        elif value != merged[name]:
+            flag = next(p.opts[0] for p in parent.command.params if p.name == name)
+            raise click.UsageError(f"{flag} is given before '{ctx.info_name}' and after it, "
+                                   f"with two values: give it once", ctx=ctx)
+    return merged
+
+
+def refuse_of(opts: dict):
+    """--of names one output of a whole script: the REPL and piped mode have one per entry."""
+    if opts.get("of") is not None:
+        raise click.UsageError(
+            "--of is for `gradcli run`: the REPL and piped mode report each expression statement "
+            "as it runs. To treat standard input as one script: gradcli run - --of "
+            f"{opts['of']}")
+
+
+@click.group(cls=Group, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gradcli")
 @common_options
@@ -138,6 +197,7 @@ def main(ctx, **opts):
     if ctx.invoked_subcommand is not None:
         ctx.obj = opts
         return
+    refuse_of(opts)
     from .repl import main_interactive
     sys.exit(main_interactive(opts, interactive=sys.stdin.isatty()))
 
@@ -147,8 +207,11 @@ def main(ctx, **opts):
 @click.option("-e", "code", default=None, metavar="CODE", help="Run CODE instead of a file.")
 @common_options
 @insight_options
-def run(file, code, **opts):
+@click.pass_context
+def run(ctx, file, code, **opts):
     """Run a G script (FILE, or - for standard input, or -e CODE)."""
+    opts = with_group_options(ctx, opts)
+    _check_dot_folder(opts.get("dot_file"))
     if (file is None) == (code is None):
         raise click.UsageError("give a FILE (or - for standard input) or -e CODE, not both" if file
                                else "give a FILE to run (or - for standard input, or -e CODE)")
@@ -167,10 +230,21 @@ def run(file, code, **opts):
     sys.exit(run_script(source, filename, opts))
 
 
+def _check_dot_folder(path):
+    """--dot into a folder that does not exist: a usage error before the run, naming the path."""
+    if path:
+        folder = os.path.dirname(path) or "."
+        if not os.path.isdir(folder):
+            raise click.UsageError(f"--dot {path}: there is no folder {folder}")
+
+
 @main.command()
 @common_options
-def repl(**opts):
+@click.pass_context
+def repl(ctx, **opts):
     """The interactive REPL (the default when standard input is a terminal)."""
+    opts = with_group_options(ctx, opts)
+    refuse_of(opts)
     from .repl import main_interactive
     sys.exit(main_interactive(opts, interactive=sys.stdin.isatty()))
 
@@ -185,6 +259,12 @@ def _read(stream) -> str:
         return data      # the parser reports the bad byte as a SyntaxError, with its line and column
 
 
+def _json_requested(args) -> bool:
+    """Does the command line ask for --json (so that even a usage error is a JSON document)?"""
+    args = list(args)
+    return "--json" in (args[:args.index("--")] if "--" in args else args)
+
+
 def entry(argv=None):
     """The console script: click's main, with Ctrl-C as status 130 and a closed pipe as quiet."""
     if argv is None:                 # the real command, not a test calling it in-process
@@ -197,7 +277,12 @@ def entry(argv=None):
     except click.exceptions.Exit as e:
         rv = e.exit_code
     except click.ClickException as e:
-        e.show()
+        if _json_requested(sys.argv[1:] if argv is None else argv):
+            from .render.jsondoc import dumps
+            print(dumps({"ok": False, "error": {"kind": "UsageError", "message": e.format_message(),
+                                                "line": None, "column": None}}))
+        else:
+            e.show()
         rv = e.exit_code
     except (KeyboardInterrupt, _Interrupted, click.Abort):
         from .render.diagnostics import format_interrupt

@@ -179,7 +179,7 @@ class Repl:
         for k, v in CHEAT_NOTES:
             notes.add_row(k, v)
         self.out.print(notes)
-        self.out.print(Text("Full reference: LANGUAGE.md; the REPL: docs/repl.md", style="dim"))
+        self.out.print(Text("Full reference: docs/language.md; the REPL: docs/repl.md", style="dim"))
 
     def cmd_vars(self, arg):
         from rich.table import Table

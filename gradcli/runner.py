@@ -134,7 +134,8 @@ def run_script(source: str, filename: str, opts: dict) -> int:
     limits.lift_memory_limit()        # the run is over: reporting it must not fail at the cap
     if as_json:
         from .render.report import run_document
-        out.write(run_document(session, output, grads, insight.get("check"), formula))
+        out.write(run_document(session, output, grads, insight.get("check"), formula,
+                               {k: insight[k] for k in ("graph", "explain") if k in insight}))
     elif opts.get("wrt") or opts.get("of"):
         from .render.report import text_report
         out.report(text_report(output, grads, formula))

@@ -1,4 +1,4 @@
-# tutorial.g — the PyTorch autograd tutorial, in G (LANGUAGE.md §1).
+# tutorial.g — the PyTorch autograd tutorial, in G (docs/language.md §1).
 # Try: gradcli run samples/tutorial.g --explain --of out   (the chain rule, step by step)
 x = ones(2, 2, requires_grad=True)
 y = x + 2

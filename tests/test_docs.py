@@ -59,3 +59,27 @@ def test_gradcli_in_a_block_is_this_checkout(tmp_path):
 
 def test_other_languages_are_not_run(tmp_path):
     assert _examples(tmp_path, "```sh\n$ false\n```\n\n```text\n$ gradcli\n```\n") == []
+
+
+# ----- what the docs name exists (issue 15, point 12) -----
+
+def _user_files():
+    return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "samples").glob("*.g"))]
+
+
+def test_no_user_facing_file_sends_users_to_a_file_outside_the_repository():
+    for path in _user_files():
+        text = path.read_text(encoding="utf-8").replace("docs/language.md", "")
+        assert "LANGUAGE.md" not in text, f"{path.name} refers to LANGUAGE.md, which users do not have"
+
+
+def test_every_option_of_run_is_in_the_options_table_of_the_guide():
+    from gradcli.cli import main
+    guide = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    table = guide[guide.index("### 11.2 Options"):guide.index("### 11.3")]
+    rows = {line.split("|")[1].strip().strip("`").split()[0] for line in table.splitlines()
+            if line.startswith("| `-")}
+    options = {opt for p in main.commands["run"].params for opt in p.opts
+               if opt.startswith("--") and opt != "--help"}
+    assert options - rows == set(), "options of `gradcli run` missing from docs/language.md §11.2"
+    assert rows - options == set(), "rows of docs/language.md §11.2 that are no option of run"

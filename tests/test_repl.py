@@ -215,6 +215,8 @@ def test_vars_help_and_unknown_commands(repl):
         assert word in out, word
     out = r.run(":help")
     assert ":wrt" in out and ":load FILE" in out and "requires_grad=True" in out
+    # issue 15: the reference users get is docs/language.md (LANGUAGE.md is not in the repository)
+    assert "docs/language.md" in out and "LANGUAGE.md" not in out.replace("docs/language.md", "")
     out = r.run(":grph y")
     assert "unknown command :grph" in out and ":graph" in out
     out = r.run(":graph y")

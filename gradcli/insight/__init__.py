@@ -23,9 +23,11 @@ def prepare(session, opts):
 
 
 def run_all(session, output, grads, opts, out, source=None, filename=None) -> dict:
-    """Compute the sections asked for. Returns {"emit": print them, "check": {…}, "check_failed"}.
+    """Compute the sections asked for. Returns {"emit": print them, "check": {…}, "check_failed",
+    "graph": [lines], "explain": [lines]}.
 
-    With --json nothing is printed (the check goes into the document); --dot always writes its file.
+    With --json nothing is printed (the check, and the graph and explain sections as lines of
+    text, go into the document); --dot always writes its file.
     """
     from .graph import Names, dot_text
     sections = []
@@ -37,6 +39,7 @@ def run_all(session, output, grads, opts, out, source=None, filename=None) -> di
                                    "expression or an assignment, or name one with --of NAME")])
         else:
             sections.append(graph_lines(output.value, session, grads, output))
+        result["graph"] = [line.plain for line in sections[-1]]
     if opts.get("dot_file"):
         text = dot_text(output.value, session, grads, output) if output is not None else \
             'digraph gradcli {\n  n0 [label="no output", shape=plaintext];\n}\n'
@@ -44,6 +47,7 @@ def run_all(session, output, grads, opts, out, source=None, filename=None) -> di
     if opts.get("explain"):
         from .explain import explain
         sections.append(explain(session, output, names))
+        result["explain"] = [line.plain for line in sections[-1]]
     if opts.get("check"):
         from .check import run_check
         tracker = tracker_of(session)

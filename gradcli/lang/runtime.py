@@ -217,8 +217,11 @@ class Session:
         close = did_you_mean(name, list(self.globals) + [n for n in BUILTINS])
         if len(name) > 80:                  # the caret shows which one; keep the message readable
             name = f"{name[:40]}…{name[-20:]}"
-        return GNameError(f"name '{name}' is not defined", span,
-                          hint=f"did you mean `{close}`?" if close else None)
+        if name in self.wrt:
+            hint = unbound_wrt_hint(name)
+        else:
+            hint = f"did you mean `{close}`?" if close else None
+        return GNameError(f"name '{name}' is not defined", span, hint=hint)
 
     def at_call(self, err, span, user_call):
         """An error leaving a call site: the call joins the trace if the error came from inside."""
@@ -253,7 +256,8 @@ class Session:
                     raise GradError(f"--wrt {name}: '{name}' is only ever computed from other "
                                     f"tensors (it has a grad_fn); --wrt marks inputs, tensors "
                                     f"without a grad_fn — differentiate w.r.t. those")
-                raise GNameError(f"--wrt {name}: the run never bound '{name}' to a tensor")
+                raise GNameError(f"--wrt {name}: the run never bound '{name}' to a tensor",
+                                 hint=unbound_wrt_hint(name))
             if output is None:
                 raise GradError("there is no output to differentiate: end the script with an "
                                 "expression or an assignment, or name one with --of NAME")
@@ -270,6 +274,12 @@ class Session:
 
 
 __all__ = ["Session", "Options", "Output", "FlowLog", "Events", "Number"]
+
+
+def unbound_wrt_hint(name):
+    """A `--wrt NAME` the script never binds: give it a value, or ask for the formula in NAME."""
+    return (f"--wrt {name} marks {name} where the script binds it; give it a value with "
+            f"--set {name}=VALUE, or add --formula for d/d{name} as a formula in {name}")
 
 
 def memory_limit_error(max_bytes):

@@ -31,8 +31,9 @@ def _indent(text, n):
     return text.replace("\n", "\n" + " " * n)
 
 
-def run_document(session, output, grads, check=None, formula=None) -> str:
-    """The JSON document of `run --json` (LANGUAGE.md §10, §12)."""
+def run_document(session, output, grads, check=None, formula=None, sections=None) -> str:
+    """The JSON document of `run --json` (LANGUAGE.md §10, §12); `sections`: --graph and
+    --explain as lists of text lines, under their names."""
     free = formula is not None and formula.free      # values unknown: null (§12)
     doc = {
         "ok": True,
@@ -45,6 +46,7 @@ def run_document(session, output, grads, check=None, formula=None) -> str:
     }
     if check is not None:
         doc["check"] = check
+    doc.update(sections or {})
     if formula is not None and formula.models is not None:
         from .formula import json_formulas
         doc["formula"] = json_formulas(formula.models)
