@@ -134,8 +134,10 @@ class Console:
     """Feeds input to a Session. Calls `on_value(value, grads, text)` per expression statement
     (with d value / d NAME for each --wrt NAME bound so far) and `on_error(err, source)`."""
 
-    def __init__(self, session, filename="<stdin>", on_value=None, on_error=None, timeout=None):
+    def __init__(self, session, filename="<stdin>", on_value=None, on_error=None, timeout=None,
+                 piped=False):
         self.session = session
+        self.piped = piped
         self.filename = filename
         self.on_value = on_value
         self.on_error = on_error
@@ -250,6 +252,8 @@ class Console:
 
     def _error(self, err, source) -> bool:
         self.failed = True
+        if self.piped:
+            _explain_entries(err, source)
         self.sync_sources()
         if self.on_error:
             self.on_error(err, source)
@@ -311,6 +315,20 @@ class Console:
         return _balanced(text, max(0, start), max(start, end)).strip()
 
 
+PIPED_ENTRIES = ("piped mode reads its input entry by entry, as the REPL does: a blank line "
+                 "ends a block, and a one-line `if c: …` ends with its line, so an `else:` on the "
+                 "next line starts a new entry. To run the input as one script: gradcli run -")
+
+
+def _explain_entries(err, source):
+    """A syntax error at the start of a piped entry that begins indented or with `else`/`elif`:
+    a file cut into entries where a script would not be (issue 15) — say so, and what to run."""
+    from .errors import GSyntaxError
+    first = source.split("\n", 1)[0]
+    if isinstance(err, GSyntaxError) and err.hint is None and (_indented(first) or _continues(first)):
+        err.hint = PIPED_ENTRIES
+
+
 def _balanced(text: str, start: int, end: int) -> str:
     """text[start:end], widened over brackets it leaves unmatched: the span of a parenthesized
     expression may leave out its own parentheses (`(x + 1) * 2`)."""
@@ -325,6 +343,17 @@ def _balanced(text: str, start: int, end: int) -> str:
             end = len(text) - len(text[end:].lstrip()) + 1
         else:
             return text[start:end]
+
+
+def load_report(path, before: dict, after: dict) -> str:
+    """`:load FILE`'s line: the names the file bound anew, and those it bound again over the
+    session's own (which a user would otherwise lose without a word)."""
+    def names(ks):
+        return ", ".join(ks[:12]) + (" …" if len(ks) > 12 else "")
+    new = [k for k in after if k not in before]
+    replaced = [k for k in after if k in before and after[k] is not before[k]]
+    parts = ([names(new)] if new else []) + ([f"replaced {names(replaced)}"] if replaced else [])
+    return f"loaded {path}" + (": " + "; ".join(parts) if parts else "")
 
 
 # ----- piped mode -----
@@ -380,7 +409,7 @@ def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
             stderr.flush()
 
     session = make_session(opts, out=on_print)
-    console = Console(session, "<stdin>", on_value, on_error, timeout=opts.get("timeout"))
+    console = Console(session, "<stdin>", on_value, on_error, timeout=opts.get("timeout"), piped=True)
     session.graph_hook = graph_hook(console)
     try:
         session.apply_sets(opts.get("sets"))
@@ -449,4 +478,4 @@ def main_interactive(opts, interactive: bool) -> int:
 
 
 __all__ = ["Console", "Shape", "Snapshot", "ready", "run_piped", "main_interactive", "one_line",
-           "graph_hook"]
+           "graph_hook", "load_report"]

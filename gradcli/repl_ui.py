@@ -15,7 +15,7 @@ from . import __version__
 from .autograd.tensor import Tensor
 from .errors import GradcliError
 from .lang.values import Number, to_text
-from .repl import Console, graph_hook, ready
+from .repl import Console, graph_hook, load_report, ready
 from .repl_edit import kind as _kind
 from .runner import make_session
 
@@ -275,11 +275,9 @@ class Repl:
         except OSError as exc:
             self.warn(f"cannot read {path}: {exc.strerror or exc}")
             return
-        before = set(self.session.globals)
+        before = dict(self.session.globals)
         if self.console.run_file(source, path):
-            new = [k for k in self.session.globals if k not in before]
-            self.say(f"loaded {path}" + (f": {', '.join(new[:12])}{' …' if len(new) > 12 else ''}"
-                                         if new else ""))
+            self.say(load_report(path, before, self.session.globals))
 
     # ----- rendering -----
     def print_line(self, text: str):

@@ -148,3 +148,53 @@ def test_first_guesses_suggest_run(args, hint):
     proc = gradcli(*args, cwd=root)
     assert proc.returncode == 2 and proc.stdout == ""
     assert hint in proc.stderr, proc.stderr
+
+
+# ----- point 7: `import numpy` says G needs no import -----
+
+@pytest.mark.parametrize("code", ["import numpy as np", "import math", "from numpy import sin"])
+def test_importing_numpy_or_math_hints_the_builtins(code):
+    proc = gradcli("run", "-e", code)
+    assert proc.returncode == 1
+    assert "no module named" in proc.stderr and "G needs no import" in proc.stderr
+
+
+# ----- point 2: tabs and spaces mixed, end to end -----
+
+def test_a_tab_after_eight_spaces_is_a_syntax_error_not_another_program(tmp_path):
+    path = tmp_path / "mixed.g"
+    path.write_text("x = 0\nif True:\n        x = 1\n\ty = 2\nprint(x, y)\n")
+    proc = gradcli("run", str(path))
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert "SyntaxError: tabs and spaces mixed" in proc.stderr and f"{path}:4:" in proc.stderr
+
+
+# ----- point 8: piped mode cuts a file into entries; the error says so -----
+
+@pytest.mark.parametrize("source, line", [
+    ("x = 2\nif x > 5: y = 1\nelse: y = 0\nprint(y)\n", 3),              # else on the next line
+    ("def f(x):\n    y = x * 2\n\n    return y\nprint(f(2))\n", 4),      # a blank line in a block
+])
+def test_piped_mode_says_it_reads_entry_by_entry(source, line):
+    proc = gradcli(input=source)
+    assert proc.returncode == 1
+    assert f"<stdin>:{line}:" in proc.stderr
+    assert "entry by entry" in proc.stderr and "gradcli run -" in proc.stderr
+    whole = gradcli("run", "-", input=source)                # the hint's advice works
+    assert whole.returncode == 0 and whole.stderr == ""
+
+
+def test_an_ordinary_piped_syntax_error_has_no_entry_hint():
+    proc = gradcli(input="x = (1 +\n")
+    assert proc.returncode == 1 and "entry by entry" not in proc.stderr
+
+
+# ----- point 9: :load lists the names it replaced -----
+
+def test_load_report_lists_new_and_replaced_names():
+    from gradcli.repl import load_report
+    keep, w = object(), object()
+    before = {"keep": keep, "w": w}
+    assert load_report("m.g", before, {"keep": keep, "w": object(), "v": 1}) == "loaded m.g: v; replaced w"
+    assert load_report("m.g", before, dict(before)) == "loaded m.g"
+    assert load_report("m.g", before, {**before, "a": 1}) == "loaded m.g: a"

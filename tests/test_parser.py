@@ -359,6 +359,53 @@ def test_syntax_error_messages(src, message, line, column):
     assert (err.span.line, err.span.column) == (line, column)
 
 
+# Python-only constructs are named, with what to write instead (issue 15), not "is an operator
+# or ',' missing before it?"
+@pytest.mark.parametrize("src, message, column, hint", [
+    ("f = lambda x: x * 2", "G has no 'lambda'", 5, "def f(x)"),
+    ("g(lambda: 1)", "G has no 'lambda'", 3, "def f(x)"),
+    ("class Model: pass", "G has no classes ('class')", 1, "def"),
+    ("y = [i * 2 for i in range(3)]", "G has no comprehensions ('for' inside brackets)", 12, "for loop"),
+    ("y = sum(i for i in x)", "G has no comprehensions ('for' inside brackets)", 11, "for loop"),
+    ("y = 7 // 2", "G has no '//' (floor division)", 7, "floor(a / b)"),
+])
+def test_python_only_constructs_are_named(src, message, column, hint):
+    err = error(src)
+    assert err.message == message
+    assert err.span.column == column
+    assert hint in err.hint and "operator" not in err.hint
+
+
+def test_a_for_loop_and_a_spaced_division_are_not_taken_for_python_only_constructs():
+    stmts("for i in range(3): y = [i, 2]\n")
+    assert error("y = 7 / / 2").message == "expected an expression after '/'"
+
+
+# Tabs and spaces mixed so that the width of a tab would decide the blocks: Python's TabError
+# (issue 15; LANGUAGE.md §2). Each of these is a TabError in CPython too.
+@pytest.mark.parametrize("src, line", [
+    ("if x:\n        y = 1\n\tz = 2\n", 3),            # 8 spaces, then a tab: same level only at 8
+    ("if x:\n\ty = 1\n        z = 2\n", 3),
+    ("if x:\n    y = 1\n    if y:\n\tz = 2\n", 4),    # a tab deeper than 4 spaces only at width > 4
+    ("if x:\n  \ty = 1\n\tz = 2\n", 3),
+    ("if x:\n    if y:\n\tz = 1\n    w = 2\n", 3),
+])
+def test_tabs_and_spaces_mixed_inconsistently_is_a_syntax_error(src, line):
+    err = error(src)
+    assert err.message.startswith("tabs and spaces mixed"), err.message
+    assert err.span.line == line
+
+
+@pytest.mark.parametrize("src", [
+    "if x:\n\ty = 1\n\tz = 2\n",                       # tabs only
+    "if x:\n    y = 1\nelif w:\n\tz = 2\n",               # separate blocks may differ
+    "if x:\n\tif y:\n\t    z = 1\n\tw = 2\n",            # a tab, then spaces, consistently
+    "if x:\n    y = 1\n\n\n    z = 2\n",
+])
+def test_tabs_and_spaces_used_consistently_parse(src):
+    stmts(src)
+
+
 @pytest.mark.parametrize("src", [
     "x = = 1", "f(", ")", "x = 1 +", "while x y: pass", "if", "a b", "x = (", "def", "x.", "1 = 2",
     "for in x: pass", "[1, 2", "import", "from x", "x = not", "a if b", "t[", "lambda: 1", "x++",

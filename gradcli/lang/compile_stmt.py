@@ -306,8 +306,12 @@ class StmtCompiler:
 
 
 def _no_module(name, span):
+    hint = None
+    if name.split(".")[0] in ("numpy", "math", "scipy", "random"):
+        hint = ("G needs no import: what numpy and math give is built in — tensor, ones, zeros, "
+                "sin, exp, sqrt, sum, mean, matmul (@), pi, randn — in docs/language.md §8")
     return GNameError(f"no module named '{name}': only torch (and torch.autograd, torch.nn.functional) "
-                      "can be imported, for PyTorch compatibility", span)
+                      "can be imported, for PyTorch compatibility", span, hint)
 
 
 def _raiser(err):

@@ -261,13 +261,19 @@ def _show(ch: str) -> str:
     return f"'{ch}'" if ch.isprintable() else f"U+{ord(ch):04X}"
 
 
-def _indent_width(s: str) -> int:
+def _indent_width(s: str, tab: int = 8) -> int:
     if "\t" not in s and "\f" not in s:
         return len(s)
     width = 0
     for ch in s:     # tabs to the next multiple of 8, form feed resets, as in CPython's tokenizer
-        width = (width // 8 + 1) * 8 if ch == "\t" else 0 if ch == "\f" else width + 1
+        width = (width // tab + 1) * tab if ch == "\t" else 0 if ch == "\f" else width + 1
     return width
+
+
+def _tab_error(file, line, col):
+    return _syntax("tabs and spaces mixed in the indentation: what this line belongs to would "
+                   "depend on the width of a tab (Python's TabError)", file, line, col,
+                   hint="indent with spaces only, or with tabs only")
 
 
 def _lex(text: str, tables: _Tables, file: str, first: int):
@@ -279,7 +285,8 @@ def _lex(text: str, tables: _Tables, file: str, first: int):
     line, line_start = first, 0
     brackets = []
     indents = [0]
-    prev = None
+    alt_indents = [0]    # the widths with a tab as 1 column: they must order lines as `indents`
+    prev = None          # does, or the block depends on the tab width (Python's TabError)
     lead = re.match(r"[ \t\f]*", text).end()
     if lead and text[lead] not in "\n#\\":
         push(("ERROR", _syntax("unexpected indent", file, first, lead + 1), first, lead + 1))
@@ -312,21 +319,31 @@ def _lex(text: str, tables: _Tables, file: str, first: int):
             if brackets:
                 continue     # newlines inside brackets are ignored, as by Lark's Indenter
             at_end = m.end() == len(text)
-            width = _indent_width(value[value.rindex("\n") + 1:])
+            lead = value[value.rindex("\n") + 1:]
+            width, alt = _indent_width(lead), _indent_width(lead, 1)
             col = m.end() - line_start + 1
+            if (width > indents[-1]) != (alt > alt_indents[-1]) or \
+                    (width == indents[-1]) != (alt == alt_indents[-1]):
+                push(("ERROR", _tab_error(file, line, col), line, col))
+                return toks, info
             if width > indents[-1]:
                 indents.append(width)
+                alt_indents.append(alt)
                 info.saw_indent = True
                 kind = "_INDENT"
                 push((kind, "", line, col))
             elif width < indents[-1]:
                 while width < indents[-1]:
                     indents.pop()
+                    alt_indents.pop()
                     kind = "_DEDENT"
                     push((kind, "eof" if at_end else "", line, col))
                 if width != indents[-1]:
                     push(("ERROR", _syntax("unindent does not match any outer indentation level",
                                            file, line, col), line, col))
+                    return toks, info
+                if alt != alt_indents[-1]:
+                    push(("ERROR", _tab_error(file, line, col), line, col))
                     return toks, info
         elif kind == "ADD":
             if prev not in operand_end:
@@ -363,6 +380,7 @@ def _lex(text: str, tables: _Tables, file: str, first: int):
         prev = kind
     while len(indents) > 1:
         indents.pop()
+        alt_indents.pop()
         toks.append(("_DEDENT", "eof", line, 1))
     info.open_brackets = brackets
     return toks, info
@@ -822,6 +840,9 @@ def _unexpected(tok, tokens, row, vs, info: _LexInfo, file: str) -> GSyntaxError
         return err
     i = next((i for i in range(len(tokens)) if tokens[i] is tok), len(tokens))
     prev = tokens[i - 1] if i > 0 else None
+    python_only = _python_only(tok, prev, tokens, i, file)
+    if python_only is not None:
+        return python_only
     hint = None
     if "_INDENT" in expected and kind != "_INDENT":
         kw = _header(vs, True)
@@ -843,6 +864,47 @@ def _unexpected(tok, tokens, row, vs, info: _LexInfo, file: str) -> GSyntaxError
     err = GSyntaxError(msg, span, hint)
     err._incomplete = "eof" if at_eof else None
     return err
+
+
+# Python constructs G does not have, named, with what to write instead (issue 15): without this
+# they read as "unexpected name 'x'; is an operator or ',' missing before it?".
+_NOT_IN_G = {
+    "lambda": ("G has no 'lambda'", "define the function with def: `def f(x): return x * 2`"),
+    "class": ("G has no classes ('class')", "use functions (def) and tensors"),
+}
+
+
+def _python_only(tok, prev, tokens, i, file: str) -> GSyntaxError | None:
+    """The error for a Python-only construct at the parse error `tok`, or None."""
+    if prev is not None and prev[0] == "NAME" and prev[1] in _NOT_IN_G:
+        msg, hint = _NOT_IN_G[prev[1]]
+        return GSyntaxError(msg, _tok_span(prev, file), hint)
+    if tok[0] == "NAME" and tok[1] in _NOT_IN_G and prev is not None and prev[0] == "NAME":
+        msg, hint = _NOT_IN_G[tok[1]]
+        return GSyntaxError(msg, _tok_span(tok, file), hint)
+    if tok[1] == "/" and prev is not None and prev[1] == "/" and \
+            (prev[2], prev[3] + 1) == (tok[2], tok[3]):
+        return GSyntaxError("G has no '//' (floor division)", Span(file, prev[2], prev[3], tok[2], tok[3] + 1),
+                            "use floor(a / b)")
+    if tok[0] == "FOR" and _in_brackets(tokens, i):
+        return GSyntaxError("G has no comprehensions ('for' inside brackets)", _tok_span(tok, file),
+                            "write a for loop, or operate on the whole tensor: `x ** 2` squares "
+                            "every element, `sum(x ** 2)` adds them up")
+    return None
+
+
+def _in_brackets(tokens, i) -> bool:
+    depth = 0
+    for kind, *_ in reversed(tokens[:i]):
+        if kind in ("RPAR", "RSQB"):
+            depth -= 1
+        elif kind in ("LPAR", "LSQB"):
+            depth += 1
+            if depth > 0:
+                return True
+        elif kind == "_NEWLINE" and depth == 0:
+            return False
+    return False
 
 
 # ----- public API -----
