@@ -253,10 +253,9 @@ def _read(stream) -> str:
     data = stream.read()
     if not isinstance(data, bytes):
         return data
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data      # the parser reports the bad byte as a SyntaxError, with its line and column
+    # A bad byte becomes a lone surrogate, as in the -e CODE that Python hands click: the parser
+    # reports both the same way ("invalid UTF-8 byte 0xE9"), with its line and column.
+    return data.decode("utf-8", errors="surrogateescape")
 
 
 def _json_requested(args) -> bool:

@@ -419,7 +419,7 @@ def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
         raw = stdin.readline()
         if not raw:
             break
-        console.push(raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw)
+        console.push(raw.decode("utf-8", errors="surrogateescape") if isinstance(raw, bytes) else raw)
     console.flush()
     return 1 if console.failed else 0
 

@@ -271,7 +271,7 @@ class Repl:
         path = os.path.expanduser(parts[0] if len(parts) == 1 else arg)
         try:
             with open(path, "rb") as fh:
-                source = fh.read().decode("utf-8", errors="replace")
+                source = fh.read().decode("utf-8", errors="surrogateescape")
         except OSError as exc:
             self.warn(f"cannot read {path}: {exc.strerror or exc}")
             return

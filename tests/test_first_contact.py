@@ -198,3 +198,36 @@ def test_load_report_lists_new_and_replaced_names():
     assert load_report("m.g", before, {"keep": keep, "w": object(), "v": 1}) == "loaded m.g: v; replaced w"
     assert load_report("m.g", before, dict(before)) == "loaded m.g"
     assert load_report("m.g", before, {**before, "a": 1}) == "loaded m.g: a"
+
+
+# ----- point 10: a BOM is not quoted; a bad byte is named one way wherever it comes from -----
+
+def test_a_bom_is_not_part_of_the_quoted_line(tmp_path):
+    path = tmp_path / "bom.g"
+    path.write_bytes(b"\xef\xbb\xbfprint(zz)\n")
+    proc = gradcli("run", str(path))
+    assert proc.returncode == 1
+    assert " 1 | print(zz)\n" in proc.stderr and "\ufeff" not in proc.stderr
+    assert f"{path}:1:7" in proc.stderr
+
+
+def _raw(args, data):
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TERM")}
+    return subprocess.run([sys.executable, "-m", "gradcli", *args], input=data, capture_output=True,
+                          env=env, timeout=120)
+
+
+@pytest.mark.parametrize("how", ["-e", "file", "run -", "piped"])
+def test_an_invalid_byte_is_reported_one_way(how, tmp_path):
+    code = b'x = 1\ny = "\xe9"\n'
+    if how == "-e":
+        proc = _raw(["run", "-e", code.decode("utf-8", "surrogateescape")], b"")
+    elif how == "file":
+        (tmp_path / "bad.g").write_bytes(code)
+        proc = _raw(["run", str(tmp_path / "bad.g")], b"")
+    else:
+        proc = _raw(["run", "-"] if how == "run -" else [], code)
+    err = proc.stderr.decode("utf-8")
+    assert proc.returncode == 1 and "Traceback" not in err
+    assert err.startswith("SyntaxError: invalid UTF-8 byte 0xE9\n"), err
+    assert ":2:6" in err and ' 2 | y = "' in err                 # the line is quoted, at the byte

@@ -937,8 +937,12 @@ def _prepare(source, file: str, first: int) -> str:
         if bad:
             i = bad.start()
             line = source.count("\n", 0, i) + first
-            raise _syntax(f"invalid character {_show(bad.group())}", file, line,
-                          i - source.rfind("\n", 0, i))
+            ch = bad.group()
+            # U+DC80-U+DCFF: a byte that was not UTF-8, kept by Python's surrogateescape (argv,
+            # and how gradcli reads files and stdin): name the byte, as a file's bytes are named
+            msg = f"invalid UTF-8 byte 0x{ord(ch) - 0xDC00:02X}" if "\udc80" <= ch <= "\udcff" \
+                else f"invalid character {_show(ch)}"
+            raise _syntax(msg, file, line, i - source.rfind("\n", 0, i))
     return source if source.endswith("\n") else source + "\n"
 
 

@@ -89,6 +89,8 @@ class Session:
         """Parse, compile and run a program in this session. Raises GradcliError."""
         from .compiler import compile_program
         from .parser import parse
+        if isinstance(source, str) and source.startswith("\ufeff"):
+            source = source[1:]         # a UTF-8 BOM: not part of the first line a diagnostic quotes
         self.sources[filename] = source
         try:
             program = parse(source, filename, max_nesting=self.options.max_nesting)
