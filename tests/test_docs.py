@@ -83,3 +83,23 @@ def test_every_option_of_run_is_in_the_options_table_of_the_guide():
                if opt.startswith("--") and opt != "--help"}
     assert options - rows == set(), "options of `gradcli run` missing from docs/language.md §11.2"
     assert rows - options == set(), "rows of docs/language.md §11.2 that are no option of run"
+
+
+def test_the_readme_check_example_checks_a_gradient_that_is_not_zero():
+    """Issue 15, point 13: the README showed a --check of 0 against 0 (a later binding of x that
+    nothing depended on). Every --check the README shows must check something."""
+    import json
+    import subprocess
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [line[2:] for line in readme.splitlines()
+                if line.startswith("$ gradcli run") and "--check" in line]
+    assert commands, "the README shows no --check"
+    for command in commands:
+        args = command.split()[1:] + ["--json"]
+        proc = subprocess.run([sys.executable, "-m", "gradcli", *args], cwd=ROOT, capture_output=True,
+                              encoding="utf-8", timeout=300)
+        doc = json.loads(proc.stdout)
+        assert doc["check"] and all(c["ok"] for c in doc["check"].values()), command
+        import numpy as np
+        assert doc["gradients"] and all(np.any(np.asarray(g, dtype=float) != 0)
+                                        for g in doc["gradients"].values()), command
