@@ -36,7 +36,6 @@ import time
 
 HERE = os.path.abspath(__file__)
 REPO = os.path.dirname(os.path.dirname(HERE))
-TORCH_VENV_PYTHON = "/work/torchvenv/bin/python"
 
 OPS_PER_ITER = 5          # (a) and (b): recorded ops per loop iteration
 SEED_B = 1                # (b): W = randn(16, 16) * 0.5 after np.random.seed(1)
@@ -429,16 +428,15 @@ def find_torch_python(requested):
         except (OSError, subprocess.TimeoutExpired):
             return False
         return r.returncode == 0
+    requested = requested or os.environ.get("GRADCLI_TORCH_PYTHON")
     if requested:
         if works(requested):
             return requested, None
-        return None, f"--torch-python {requested}: `import torch, numpy` fails there; torch skipped"
+        return None, f"torch interpreter {requested}: `import torch, numpy` fails there; torch skipped"
     if works(sys.executable):
         return sys.executable, None
-    if os.path.exists(TORCH_VENV_PYTHON) and works(TORCH_VENV_PYTHON):
-        return TORCH_VENV_PYTHON, None
-    return None, ("torch is not importable here nor in " + TORCH_VENV_PYTHON +
-                  "; torch columns skipped (pass --torch-python PATH)")
+    return None, ("torch is not importable here; torch columns skipped (pass --torch-python PATH "
+                  "or set GRADCLI_TORCH_PYTHON)")
 
 
 def versions_of(py, torch_too):
@@ -726,8 +724,8 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=None,
                     help="timed runs per measurement after one warm-up (default 5; --quick: 1)")
     ap.add_argument("--torch-python", metavar="PATH", default=None,
-                    help="interpreter for the torch children (default: this one if it imports "
-                         f"torch, else {TORCH_VENV_PYTHON} if it exists, else no torch)")
+                    help="interpreter for the torch children (default: $GRADCLI_TORCH_PYTHON, "
+                         "else this one if it imports torch, else no torch)")
     ap.add_argument("--child", nargs=2, metavar=("CASE", "CONTENDER"), help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--shape", type=int, nargs=4, default=None, help=argparse.SUPPRESS)

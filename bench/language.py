@@ -156,7 +156,7 @@ def wall(cmd, repeats, cwd=ROOT):
 
 
 def torch_python():
-    for py in (sys.executable, "/work/torchvenv/bin/python"):
+    for py in (os.environ.get("GRADCLI_TORCH_PYTHON"), sys.executable):
         if py and os.path.exists(py) and subprocess.run(
                 [py, "-c", "import torch"], capture_output=True).returncode == 0:
             return py

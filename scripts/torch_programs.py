@@ -2,8 +2,8 @@
 
 Run with a Python that has torch (gradcli itself is neither needed nor imported):
 
-    /work/torchvenv/bin/python scripts/torch_programs.py            # all programs
-    /work/torchvenv/bin/python scripts/torch_programs.py NAME ...    # print these, write nothing
+    $GRADCLI_TORCH_PYTHON scripts/torch_programs.py            # all programs
+    $GRADCLI_TORCH_PYTHON scripts/torch_programs.py NAME ...    # print these, write nothing
 
 Each program is valid both as Python + PyTorch and as G. Here each one runs in a fresh namespace
 with `torch.set_default_dtype(torch.float64)` set first (G is float64 throughout, and PyTorch then

@@ -2,7 +2,7 @@
 
 Run with a Python that has torch (gradcli itself is neither needed nor imported):
 
-    /work/torchvenv/bin/python scripts/torch_reference.py
+    $GRADCLI_TORCH_PYTHON scripts/torch_reference.py
 
 Each case is an expression in a tiny DSL: the source of a Python lambda over the inputs, using
 operators (+ - * / ** % @, unary -, indexing, `.T`, comparisons) and functions of a namespace `T`

@@ -2,7 +2,7 @@
 
 Run with a Python that has torch (gradcli itself never imports it):
 
-    /work/torchvenv/bin/python scripts/torch_repr_cases.py
+    $GRADCLI_TORCH_PYTHON scripts/torch_repr_cases.py
 
 The default dtype is set to float64, so torch prints float64 tensors without a `dtype=` suffix and
 places any `requires_grad`/`grad_fn` suffix exactly where it would for the default dtype; the digits

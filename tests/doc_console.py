@@ -76,7 +76,10 @@ def _bin_dir(tmp: Path) -> Path:
     bin_dir = tmp / "bin"
     bin_dir.mkdir(parents=True, exist_ok=True)
     script = bin_dir / "gradcli"
-    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m gradcli "$@"\n')
+    # As the console script: named `gradcli` (click's usage lines and completion variable use the
+    # program's name), entering at gradcli.cli:entry.
+    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -c \'import sys; sys.argv[0] = "gradcli"; '
+                      f'from gradcli.cli import entry; entry()\' "$@"\n')
     script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return bin_dir
 

@@ -103,3 +103,55 @@ def test_the_readme_check_example_checks_a_gradient_that_is_not_zero():
         import numpy as np
         assert doc["gradients"] and all(np.any(np.asarray(g, dtype=float) != 0)
                                         for g in doc["gradients"].values()), command
+
+
+# ----- no path of one machine (issue 15, point 14) -----
+
+def _tracked_files():
+    import shutil
+    import subprocess
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    out = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, encoding="utf-8").stdout
+    return [ROOT / p for p in out.splitlines() if p]
+
+
+def test_no_tracked_file_names_a_path_of_one_machine():
+    import re
+    # (written in pieces, so that this file does not match itself)
+    machine_path = re.compile("/" + "work/|/home/[a-z]|/Users/[A-Za-z]|[A-Za-z]*venv" + "/bin/python")
+    offenders = []
+    for path in _tracked_files():
+        if path.suffix not in (".py", ".md", ".g", ".toml", ".lark", ".txt", ".cfg", "") or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        offenders += [f"{path.relative_to(ROOT)}: {m.group()}" for m in machine_path.finditer(text)]
+    assert not offenders, offenders
+
+
+def test_the_torch_interpreter_comes_from_the_environment(monkeypatch):
+    sys.path.insert(0, str(ROOT / "bench"))
+    import engine
+    monkeypatch.setenv("GRADCLI_TORCH_PYTHON", "/nonexistent/python")
+    path, note = engine.find_torch_python(None)
+    assert path is None and "/nonexistent/python" in note
+    path, note = engine.find_torch_python(sys.executable)        # the option wins
+    assert "/nonexistent" not in (note or "")
+
+
+def test_the_fish_completion_recipe_creates_its_folder(tmp_path):
+    import subprocess
+    page = (ROOT / "docs" / "repl.md").read_text(encoding="utf-8")
+    block = page[page.index("# fish"):]
+    recipe = block[:block.index("```")].strip().splitlines()[1:]
+    home = tmp_path / "home"
+    home.mkdir()
+    from doc_console import _bin_dir
+    env = {**os.environ, "HOME": str(home),
+           "PATH": f"{_bin_dir(tmp_path)}{os.pathsep}{os.environ.get('PATH', '')}",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.run(["bash", "-ec", "\n".join(recipe)], env=env, capture_output=True,
+                          encoding="utf-8", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    script = home / ".config" / "fish" / "completions" / "gradcli.fish"
+    assert "complete" in script.read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ within a relative 1e-6 of PyTorch's and written the same way (fixed, scientific 
 notation, the same sign of zero). No torch is imported here.
 
 To add a program: write tests/programs/NAME.py, then run
-    /work/torchvenv/bin/python scripts/torch_programs.py
+    $GRADCLI_TORCH_PYTHON scripts/torch_programs.py
 `python tests/test_torch_programs.py` prints how each program compares (exact / within tolerance).
 """
 from __future__ import annotations
@@ -107,7 +107,7 @@ def test_every_program_has_a_fixture_entry():
     missing = sorted(set(NAMES) - set(EXPECTED))
     stale = sorted(set(EXPECTED) - set(NAMES))
     assert not missing, (f"programs without PyTorch's output: {missing}; run "
-                         "/work/torchvenv/bin/python scripts/torch_programs.py")
+                         "$GRADCLI_TORCH_PYTHON scripts/torch_programs.py")
     assert not stale, f"fixture entries without a program: {stale}"
     assert set(XFAIL) <= set(NAMES), f"XFAIL names no program: {sorted(set(XFAIL) - set(NAMES))}"
     assert len(NAMES) >= 60
