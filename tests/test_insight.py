@@ -394,11 +394,14 @@ def test_dot_labels_match_the_tree():
     assert re.search(r"n2 -> n1;", text)
 
 
-def test_dot_unwritable_file_is_an_error(tmp_path):
+def test_dot_into_a_missing_folder_is_a_usage_error(tmp_path):
+    # issue 15: a usage error of the command line (exit 2) naming the path, before the run
+    # (it was a ValueError after the run, exit 1)
+    path = tmp_path / "no" / "such" / "dir.dot"
     status, out, err = gradcli("run", "-e", "x = tensor(1.0, requires_grad=True)\nx * 2",
-                               "--dot", str(tmp_path / "no" / "such" / "dir.dot"))
-    assert status == 1
-    assert "cannot write" in err
+                               "--dot", str(path))
+    assert status == 2 and out == ""
+    assert str(path) in err
 
 
 def test_value_formatting_helpers():
