@@ -128,10 +128,10 @@ MALFORMED = [
     ('print("a")  print("b")\n', 1, 13),
     ("for in range(3): pass\n", 1, 5),
     ("x = 1 if 2\n", 1, 11),
-    ("lambda x: x\n", 1, 8),
+    ("lambda x: x\n", 1, 1),          # issue 15: "G has no 'lambda'", at the keyword
     ("x = $\n", 1, 5),
     ("f(x=1, 2)\n", 1, 8),
-    ("class A: pass\n", 1, 7),
+    ("class A: pass\n", 1, 1),        # issue 15: "G has no classes", at the keyword
     ("def f(a, a): pass\n", 1, 10),
     ("x = 1\n\tif 1: pass\n", 2, 2),
 ]
