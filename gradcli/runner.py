@@ -113,7 +113,7 @@ def run_script(source: str, filename: str, opts: dict) -> int:
         return 130
     except (RecursionError, MemoryError) as exc:
         from . import limits
-        limits.lift_memory_limit()     # at the cap, even making the error could fail
+        limits.lift_memory_limit()     # reporting the error must not be stopped by the watchdog
         from .lang.runtime import memory_limit_error
         err = memory_limit_error(session.options.max_memory) if isinstance(exc, MemoryError) else \
             LimitError("the program nests too deeply; raise --max-depth N or simplify it")
@@ -131,7 +131,7 @@ def run_script(source: str, filename: str, opts: dict) -> int:
         return _fail(out, session, InternalError(
             f"{type(exc).__name__}: {exc} (a bug in gradcli; GRADCLI_DEBUG=1 shows where)"), as_json)
     from . import limits
-    limits.lift_memory_limit()        # the run is over: reporting it must not fail at the cap
+    limits.lift_memory_limit()        # the run is over: reporting it is not accounted for
     if as_json:
         from .render.report import run_document
         out.write(run_document(session, output, grads, insight.get("check"), formula,

@@ -321,6 +321,73 @@ def test_a_graph_growing_without_bound(tmp_path, setup):
     assert_json_error(r, "LimitError", names="--max-memory", max_seconds=15)
 
 
+def _peak_rss(args):
+    """(exit status, stderr, peak resident bytes) of `gradcli run ARGS`."""
+    proc = subprocess.Popen([GRADCLI, "run", *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=_env())
+    err = proc.stderr.read().decode()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.stderr.close()
+    return proc.returncode, err, usage.ru_maxrss * 1024
+
+
+def test_a_growing_graph_stops_near_the_limit():
+    # The limit counts what the run holds above what start-up held; the watchdog samples it, so
+    # the run may pass it by what a few milliseconds of computing allocate — not by gigabytes.
+    *_, base = _peak_rss(["-e", "x = ones(1000, requires_grad=True)\ny = x * 2"])
+    status, err, peak = _peak_rss(["-e", "x = ones(1000, requires_grad=True)\ny = x\n"
+                                   "while True: y = y * 1.0001", "--max-memory", "200M"])
+    assert status == 1 and err.startswith("LimitError: ") and "--max-memory" in err, err
+    assert peak - base < 300 << 20, (peak - base) / 2**20
+
+
+LEAVES_ALONE = r"""
+import atexit, ctypes, resource, sys
+
+def blas_threads():
+    with open("/proc/self/maps") as fh:
+        libs = {ln.split()[-1] for ln in fh if "openblas" in ln.rsplit("/", 1)[-1].lower()}
+    for path in sorted(libs):
+        lib = ctypes.CDLL(path)
+        for name in ("scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads",
+                     "openblas_get_num_threads64_", "openblas_get_num_threads"):
+            if hasattr(lib, name):
+                return getattr(lib, name)()
+    return None
+
+def report():
+    print("AS", resource.getrlimit(resource.RLIMIT_AS)[0], "THREADS", blas_threads(), file=sys.stderr)
+
+if sys.argv[1] == "numpy":
+    import numpy
+    report()
+else:
+    atexit.register(report)               # runs when the command has finished
+    sys.argv = ["gradcli", "run", "-e", "x = ones(300, 300) @ ones(300, 300)\nprint(x.sum())"]
+    from gradcli.cli import entry         # what the console script runs
+    entry()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_memory_limit_leaves_blas_threads_and_the_address_space_alone(tmp_path):
+    script = tmp_path / "leaves_alone.py"
+    script.write_text(LEAVES_ALONE)
+    ref = subprocess.run([sys.executable, str(script), "numpy"], capture_output=True, text=True,
+                         env=_env(), timeout=120)
+    run = subprocess.run([sys.executable, str(script), "gradcli"], capture_output=True, text=True,
+                         env=_env(), timeout=120)
+    assert run.returncode == 0 and run.stdout == "tensor(27000000.)\n", run
+    assert run.stderr.split() == ref.stderr.split(), (run.stderr, ref.stderr)
+    assert ref.stderr.split()[1] == str(resource_unlimited()), ref.stderr
+
+
+def resource_unlimited():
+    import resource
+    return resource.RLIM_INFINITY
+
+
 def test_timeout(tmp_path):
     r = gradcli("--timeout", "1", source="x = 1\nwhile True: pass\n", tmp_path=tmp_path)
     assert_error(r, "LimitError", 2, names="--timeout", max_seconds=10)

@@ -10,7 +10,8 @@ import math
 
 import numpy as np
 
-from ..errors import GIndexError, GTypeError, GValueError, LimitError, ShapeError
+from .. import limits
+from ..errors import GIndexError, GTypeError, GValueError, ShapeError
 from . import ops as _ops
 from .tensor import (F64, Tensor, _flat, apply, as_int, as_tensor, binary_fn, const, fmt_int, fmt_shape, norm_data, to_data, type_name, unary_fn)
 
@@ -18,38 +19,8 @@ _bsum, _bmax, _bany = builtins.sum, builtins.max, builtins.any
 
 # ----- limits (the language sets them; the engine checks before allocating) -----
 
-
-class Limits:
-    max_bytes = 4 << 30     # all values alive at once; a single allocation above it is refused
-
-
-limits = Limits()
-
-
-def check_alloc(nelements, what="tensor"):
-    """Refuse, before allocating, a tensor that alone would exceed the memory limit."""
-    nbytes = nelements * 8
-    if nbytes > limits.max_bytes:
-        raise LimitError(f"a {what} of {_count(nelements)} elements needs {_size(nbytes)}, more than "
-                         f"the memory limit of {_size(limits.max_bytes)}; raise it with --max-memory SIZE")
-
-
-_HUGE = 10**15
-
-
-def _count(n):
-    """1,000,000 — or, past 10^15 (a shape like ones(1e300, 1e300) is an integer of 600 digits,
-    too large even for a float), its first digits and exponent: 1.00e+600."""
-    return f"{n:,}" if n < _HUGE else fmt_int(n)
-
-
-def _size(n):
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if n < 1024 or unit == "TiB":
-            if n >= _HUGE:
-                return f"{_count(int(n))} {unit}"
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n = n // 1024 if n >= _HUGE else n / 1024      # a huge int divided as a float overflows
+check_alloc = limits.check_elements     # refuse, before allocating, a tensor that would not fit
+_size = limits.size_text
 
 
 # ----- argument normalisation -----

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import gc
 import itertools
+import math
 
 import numpy as np
 
+from .. import limits
+from ..limits import fmt_int  # noqa: F401 (re-exported: messages of the engine use it)
 from ..errors import GradError, GTypeError, GValueError, ShapeError
 
 # Graph building allocates several container objects per op, all long-lived until backward. With
@@ -34,6 +37,7 @@ _ndarray = np.ndarray
 _bool_ = np.bool_
 _new = object.__new__
 _seq = itertools.count(-1, -1)   # node numbers, negative: see Node
+_BIG_ELEMS = limits.BIG_ELEMS    # results from this many elements on are accounted before they are made
 
 
 class _Mode:
@@ -279,15 +283,6 @@ def fmt_shape(shape):
     return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
-def fmt_int(n):
-    """An integer for a message: as is, or past 10^15 (`x[1e300]` is an integer of 301 digits)
-    its first digits and exponent, -1.00e+300."""
-    if -10**15 < n < 10**15:
-        return str(n)
-    digits = str(abs(n))
-    return f"{'-' if n < 0 else ''}{digits[0]}.{digits[1:3]}e+{len(digits) - 1}"
-
-
 CONST = const(_f64(0.0))   # stands for a plain-number operand among a node's inputs
 _NONE1 = (None,)
 _NONE2 = (None, None)
@@ -340,6 +335,12 @@ def apply(op, inputs, params=None):
     common ops. Inputs must already be Tensors.
     """
     datas = tuple([x.data for x in inputs])
+    if len(datas) > 1:
+        big = 1
+        for d in datas:
+            big *= d.size
+        if big > _BIG_ELEMS:        # a bound of the result of broadcasting, @, cat and stack
+            reserve_result(op, datas)
     try:
         out = op.forward(params, *datas)
     except (ValueError, IndexError, TypeError, ZeroDivisionError, np.linalg.LinAlgError) as exc:
@@ -348,6 +349,8 @@ def apply(op, inputs, params=None):
         raise _memory_error() from None
     if type(out) is not _f64:
         out = norm_data(out)
+        if out.size > _BIG_ELEMS:   # a result whose size only the op knew (indexing, reshaping …)
+            limits.after_alloc(out.nbytes)
     r = _new(Tensor)
     r.data = out
     r.grad = None
@@ -394,11 +397,33 @@ def _lean(inputs, datas, drop, out):
     return tuple(ins), tuple(ds)
 
 
+def reserve_result(op, datas):
+    """Account for the result of `op` on `datas` before it is made (`limits.reserve`), for the ops
+    whose result can be much larger than their inputs: broadcasting, matrix products, joins.
+    Shapes that do not fit are left to the op, which reports them."""
+    shapes = [d.shape for d in datas]
+    try:
+        if op.name == "matmul":
+            a, b = shapes
+            if not a or not b:
+                return
+            n = math.prod(np.broadcast_shapes(a[:-2], b[:-2])) * (a[-2] if len(a) > 1 else 1) * \
+                (b[-1] if len(b) > 1 else 1)
+        elif op.name in ("cat", "stack"):
+            n = sum(d.size for d in datas)
+        elif op.broadcast:
+            n = math.prod(np.broadcast_shapes(*shapes))
+        else:
+            return
+    except ValueError:
+        return
+    limits.check_elements(n)
+
+
 def _memory_error():
     from ..errors import LimitError
-    from .functions import _size, limits
     return LimitError(f"out of memory: this value does not fit in the memory limit of "
-                      f"{_size(limits.max_bytes)}; raise it with --max-memory SIZE")
+                      f"{limits.size_text(limits.max_bytes)}; raise it with --max-memory SIZE")
 
 
 def unary_fn(op):
@@ -411,6 +436,8 @@ def unary_fn(op):
         if type(x) is not Tensor:
             x = as_tensor(x)
         xd = x.data
+        if xd.size > _BIG_ELEMS:
+            limits.check_elements(xd.size)
         try:
             out = fwd(xd)
             if type(out) is not _f64 and (type(out) is not _ndarray or out.dtype is not F64 or not out.ndim):
@@ -478,6 +505,8 @@ def binary_fn(op):
         else:
             b = as_tensor(b)
             bd = b.data
+        if ad.size * bd.size > _BIG_ELEMS:       # bounds the result of broadcasting and of @
+            reserve_result(op, (ad, bd))
         try:
             out = fwd(ad, bd)
         except (ValueError, TypeError, ZeroDivisionError) as exc:

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from .. import autograd as ag
+from .. import limits
 from ..autograd import functions as fn
 from ..autograd.tensor import Node, Tensor, as_int, as_tensor, const, norm_data, to_data
 from ..errors import GNameError, GradError, GTypeError, GValueError
@@ -260,6 +261,8 @@ def _clone(t):
 
 
 def _tolist(t):
+    n = t.data.size      # each number a Python float and a pointer to it: 32 bytes
+    limits.reserve(n * 32, "list", f" of {n:,} numbers")
     data = t.data.tolist()
 
     def conv(v):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import operator
 
+from .. import limits
 from ..autograd import functions as fn
 from ..autograd.tensor import Node, Tensor, as_tensor, const, mode
 from ..errors import GNameError, GradcliError, GSyntaxError, GTypeError, GValueError, LimitError, ShapeError
@@ -88,6 +89,7 @@ def binop(op, l, r):
         return fn.rdiv_number(l, r)       # `1 / x`: PyTorch's reciprocal(x) * 1 (MulBackward0)
     if tl is str or tr is str:
         if op == "+" and tl is str and tr is str:
+            limits.reserve(len(l) + len(r), "string")
             return l + r
         raise GTypeError(f"'{op}' does not apply to {type_name(l)} and {type_name(r)}"
                          + (" (only + joins two strings)" if op == "+" else ""))

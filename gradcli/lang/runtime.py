@@ -79,7 +79,7 @@ class Session:
         # --formula: called with a --wrt NAME that nothing bound when the run reads it, returns
         # the free symbol NAME stands for (LANGUAGE.md §12); None: such a name is a NameError
         self.free_symbol = None
-        fn.limits.max_bytes = self.options.max_memory
+        limits.max_bytes = self.options.max_memory
         # Each G call is a handful of Python frames; allow the G depth limit to be the one hit.
         sys.setrecursionlimit(min(max(sys.getrecursionlimit(), 40 * self.max_depth + 10_000),
                                   2**31 - 1))        # (a C int: --max-depth 10**9 must not overflow)
@@ -285,6 +285,5 @@ def unbound_wrt_hint(name):
 
 
 def memory_limit_error(max_bytes):
-    from ..autograd.functions import _size
-    return LimitError(f"out of memory: the run needs more than the memory limit of {_size(max_bytes)}; "
+    return LimitError(f"out of memory: the run needs more than the memory limit of {limits.size_text(max_bytes)}; "
                       "raise it with --max-memory SIZE")
