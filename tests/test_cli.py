@@ -447,3 +447,32 @@ def test_invalid_utf8_is_a_syntax_error_at_the_byte(tmp_path):
 def test_directory_as_file_is_a_usage_error(tmp_path):
     proc = gradcli("run", str(tmp_path))
     assert proc.returncode == 2 and proc.stdout == ""
+
+
+# ----- start-up: what a command imports (the cold start, issue 12) -----
+
+def imported_modules(*args):
+    """The modules `gradcli ARGS` imports, read from `python -X importtime` (run as the console
+    script runs: cli.entry with the real argv)."""
+    code = f"import sys; sys.argv = ['gradcli', *{list(args)!r}]\nfrom gradcli.cli import entry\nentry()"
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True,
+                          encoding="utf-8", env=env(), cwd=os.path.dirname(os.path.dirname(__file__)),
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
+            if line.startswith("import time:") and line.count("|") == 2}
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["run", "--help"]])
+def test_version_and_help_import_no_numpy(args):
+    mods = imported_modules(*args)
+    assert "click" in mods                       # the reading of importtime's output works
+    assert not {m for m in mods if m.startswith(("numpy", "gradcli.autograd"))}, sorted(mods)
+
+
+def test_a_run_imports_only_what_it_uses():
+    mods = imported_modules("run", "samples/tutorial.g")
+    assert "numpy" in mods and "gradcli.lang.parser" in mods
+    unused = {"lark", "rich", "sympy", "prompt_toolkit", "pygments", "numpy.random", "hashlib",
+              "gradcli.insight", "gradcli.repl", "dataclasses"}
+    assert not mods & unused, sorted(mods & unused)

@@ -28,7 +28,6 @@ reported are the real differences all the same (LANGUAGE.md §10: nothing is hid
 """
 from __future__ import annotations
 
-import dataclasses
 
 import numpy as np
 
@@ -58,7 +57,7 @@ class Rerunner:
     """Runs the program again in fresh sessions configured like the original one."""
 
     def __init__(self, session, opts, source, filename):
-        self.options = dataclasses.replace(session.options, explain=False)
+        self.options = session.options.replace(explain=False)
         self.opts = opts
         self.source = source
         self.filename = filename

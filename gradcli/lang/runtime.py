@@ -7,7 +7,6 @@ It never formats or prints anything itself.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 
 from .. import autograd as ag
 from .. import limits
@@ -19,21 +18,39 @@ from .builtins import BUILTINS, hooks
 from .values import Number, type_name
 
 
-@dataclass
 class Options:
-    wrt: tuple = ()
-    of: str | None = None
-    max_depth: int = 1000
-    max_nesting: int = 200
-    max_memory: int = 4 << 30
-    explain: bool = False      # record control flow (loops run, branches taken)
+    """How a Session runs: --wrt, --of and the limits. (A plain class, not a dataclass: this
+    module is on every cold start's import path.)"""
+
+    __slots__ = ("wrt", "of", "max_depth", "max_nesting", "max_memory", "explain")
+
+    def __init__(self, wrt: tuple = (), of: str | None = None, max_depth: int = 1000,
+                 max_nesting: int = 200, max_memory: int = 4 << 30, explain: bool = False):
+        self.wrt = wrt
+        self.of = of
+        self.max_depth = max_depth
+        self.max_nesting = max_nesting
+        self.max_memory = max_memory
+        self.explain = explain     # record control flow (loops run, branches taken)
+
+    def replace(self, **changes) -> Options:
+        """A copy with some options changed."""
+        return Options(**{**{k: getattr(self, k) for k in self.__slots__}, **changes})
 
 
-@dataclass
 class Output:
-    name: str | None
-    value: Tensor
-    span: Span | None = None
+    """The script's output: the tensor, the name it was bound to (None for an expression) and
+    where. Made on every top-level assignment, so as light as can be."""
+
+    __slots__ = ("name", "value", "span")
+
+    def __init__(self, name: str | None, value: Tensor, span: Span | None = None):
+        self.name = name
+        self.value = value
+        self.span = span
+
+    def __repr__(self):
+        return f"Output(name={self.name!r}, value={self.value!r}, span={self.span!r})"
 
 
 class FlowLog:
@@ -51,9 +68,9 @@ class FlowLog:
         counts[0 if taken else 1] += 1
 
 
-@dataclass
 class Events:
-    printed: list = field(default_factory=list)
+    def __init__(self):
+        self.printed: list = []
 
 
 class Session:
