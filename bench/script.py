@@ -19,7 +19,9 @@ Workloads (bench/README.md has the table of results):
 
 Every measurement is a whole process (`gradcli run FILE.g` with this interpreter, the reference
 with its own), at two sizes: the slope between them is the cost per op or per step, start-up
-cancels. The contenders run in turns, round after round, so a burst of load on the shared machine
+cancels. A process's time is its CPU time (user + system, all its threads, from wait4) unless
+`--clock wall`: on a shared machine with more runnable processes than cores, wall time mostly
+measures the wait for a core. The contenders run in turns, round after round, so a burst of load
 hits both; the tables quote medians over the rounds and the spread of the per-round ratios.
 The report is not a test: it exits 0 unless a process fails.
 """
@@ -124,6 +126,7 @@ SLOPES = {
     "loop16": (G_LOOP16, "torch", TORCH_LOOP16, "µs/op", 6, (4_000, 24_000), (1_000, 3_000)),
     "chain": (G_CHAIN, "torch", TORCH_CHAIN, "µs/op", 5, (20_000, 120_000), (2_000, 12_000)),
 }
+CLOCK = "cpu"             # or "wall" (--clock)
 TARGETS = {"mlp": 1.1, "mlp1": 1.1, "loop16": 0.7, "chain": 0.6, "cold": 1.5, "memory": 400}
 
 
@@ -152,16 +155,22 @@ class Runner:
         return [py, self.write(f"{tag}_{kind}_{n}.py", text)]
 
     def time(self, cmd, env=None):
-        """(seconds, last line of stdout) of one whole process."""
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
-                                env=env)
-        out, err = proc.communicate()
-        seconds = time.perf_counter() - t0
-        if proc.returncode != 0:
-            raise SystemExit(f"failed ({proc.returncode}): {shlex.join(cmd)}\n{err.decode()[-2000:]}")
-        lines = out.decode().strip().splitlines()
-        return seconds, (lines[-1] if lines else "")
+        """(wall seconds, CPU seconds, last line of stdout) of one whole process. CPU time is
+        user + system time of the process and its threads (wait4): on a machine with more
+        runnable processes than cores it leaves out the time spent waiting for a core."""
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT, env=env)
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - t0
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            err.seek(0)
+            if proc.returncode != 0:
+                raise SystemExit(f"failed ({proc.returncode}): {shlex.join(cmd)}\n"
+                                 f"{err.read().decode()[-2000:]}")
+            lines = out.read().decode().strip().splitlines()
+        return wall, usage.ru_utime + usage.ru_stime, (lines[-1] if lines else "")
 
     def peak_rss(self, cmd):
         """Peak resident size of one whole process (wait4's ru_maxrss), in bytes."""
@@ -195,8 +204,8 @@ def slope_workload(run, name, rounds, quick, env=None, label=None, log=sys.stder
         for c in contenders:
             for n in (n1, n2):
                 src = g_src if c == "gradcli" else ref_src
-                t, last = run.time(run.cmd(c, src, n, name), env=env)
-                times[c, n].append(t)
+                wall, cpu, last = run.time(run.cmd(c, src, n, name), env=env)
+                times[c, n].append(cpu if CLOCK == "cpu" else wall)
                 checks[c, n] = last
     per_round = {c: [(b - a) / ((n2 - n1) * per) for a, b in zip(times[c, n1], times[c, n2])]
                  for c in contenders}
@@ -219,9 +228,9 @@ def cold_workload(run, rounds, log=sys.stderr):
     for r in range(rounds + 1):
         print(f"  cold: round {r + 1}/{rounds + 1}", file=log, flush=True)
         for k, c in cmds.items():
-            t, _ = run.time(c)
+            wall, cpu, _ = run.time(c)
             if r:                             # the first round warms the disk cache
-                times[k].append(t)
+                times[k].append(cpu if CLOCK == "cpu" else wall)
     med = {k: statistics.median(v) for k, v in times.items()}
     ratios = [g / f for g, f in zip(times["gradcli run tutorial"], times["python -c 'import numpy'"])]
     return {"times": med, "ratio": med["gradcli run tutorial"] / med["python -c 'import numpy'"],
@@ -261,7 +270,12 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="small sizes, 2 rounds: a smoke test")
     ap.add_argument("--torch-python", default=None, metavar="PY",
                     help="interpreter with torch for the PyTorch references (default $GRADCLI_TORCH_PYTHON)")
+    ap.add_argument("--clock", choices=["cpu", "wall"], default="cpu",
+                    help="time of a process: CPU time (user + system, all threads; the default, "
+                         "steadier on a shared machine) or wall time")
     args = ap.parse_args(argv)
+    global CLOCK
+    CLOCK = args.clock
     every = ["mlp", "loop16", "chain", "memory", "cold"]
     if set(args.workloads) - set(every):
         ap.error(f"unknown workload {sorted(set(args.workloads) - set(every))}; choose from {every}")
@@ -283,7 +297,8 @@ def main(argv=None):
           f"torch {versions(torch_py, 'torch') if torch_py else 'not found (no PyTorch column)'}")
     blas = {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP_", "MKL_"))}
     print("environment: " + (", ".join(f"{k}={v}" for k, v in sorted(blas.items())) or
-                             "no OPENBLAS_*/OMP_*/MKL_* set") + f"; {rounds} rounds, medians\n")
+                             "no OPENBLAS_*/OMP_*/MKL_* set") + f"; {rounds} rounds, medians; "
+          f"{CLOCK} time of each process\n")
     with tempfile.TemporaryDirectory() as tmp:
         run = Runner(torch_py, tmp)
         rows = []
@@ -310,7 +325,7 @@ LABELS = {"mlp": "MLP step, default BLAS threads", "mlp1": "MLP step, OPENBLAS_N
 
 
 def report_slopes(rows):
-    print("per op / per step (slope between two sizes; whole processes):")
+    print(f"per op / per step (slope between two sizes of whole processes, {CLOCK} time):")
     print(f"  {'workload':<34}{'gradcli':>12}{'reference':>20}{'ratio':>8}  verdict")
     for r in rows:
         ref = f"{r['ref']:.2f} {r['ref_kind']}"
@@ -323,7 +338,7 @@ def report_slopes(rows):
 
 
 def report_cold(res):
-    print("cold start (whole process, median):")
+    print(f"cold start (whole process, median {CLOCK} time):")
     for k, t in res["times"].items():
         print(f"  {k:<28}{t * 1000:8.1f} ms")
     print(f"  gradcli run tutorial / python -c 'import numpy' = {res['ratio']:.2f}x  "

@@ -16,6 +16,7 @@ from .values import BuiltinFunction, Number, number
 
 _Tensor, _Number, _BF = Tensor, Number, BuiltinFunction
 _mode = mode
+_MISSING = object()
 
 
 class ExprCompiler:
@@ -67,6 +68,14 @@ class ExprCompiler:
                 return _closure_load(name, outer[name], depth, span)
         G = self.session.globals
         session = self.session
+        builtin = BUILTINS.get(name, _MISSING)
+        if builtin is not _MISSING:
+            # A built-in's name (`sin`, `tanh`): found in the globals only when the script
+            # rebinds it, so no KeyError is raised and caught on every call.
+            def builtin_or_glob(f):
+                v = G.get(name, _MISSING)
+                return builtin if v is _MISSING else v
+            return builtin_or_glob
 
         def glob(f):
             try:
@@ -348,6 +357,8 @@ class ExprCompiler:
             return self._method_call(node.func, args, kwargs, span)
         func = self.expr(node.func)
         UserFunction, call_value = _C.UserFunction, _C.call_value
+        if not kwargs and len(args) == 1:
+            return self._call1(func, args[0], span)
         if not kwargs:
             def ev(f):
                 fv = func(f)
@@ -378,6 +389,28 @@ class ExprCompiler:
             except GradcliError as e:
                 raise session.at_call(e, span, isinstance(fv, UserFunction))
         return ev_kw
+
+    def _call1(self, func, arg, span):
+        """`f(x)`, the commonest call (`sin(y)`, `tanh(x @ W)`): `e_Call`'s closure without the
+        argument list."""
+        UserFunction, call_value, session = _C.UserFunction, _C.call_value, self.session
+
+        def ev1(f):
+            fv = func(f)
+            a = arg(f)
+            try:
+                if type(fv) is _BF:
+                    _mode.site = span
+                    try:
+                        return fv.fn(a)
+                    except TypeError as exc:
+                        raise GTypeError(_C._arg_message(fv.name, exc)) from None
+                    except (ValueError, IndexError, ZeroDivisionError, OverflowError) as exc:
+                        raise GValueError(f"{fv.name}: {exc}") from None
+                return call_value(fv, [a], {})
+            except GradcliError as e:
+                raise session.at_call(e, span, isinstance(fv, UserFunction))
+        return ev1
 
     def _method_call(self, attr, args, kwargs, span):
         call_value, get_attr = _C.call_value, _C.get_attr

@@ -50,11 +50,27 @@ class StmtCompiler:
                 f[i] = v
             return bind_local
         session = self.session
+        G = session.globals
 
         def bind_top(f, v):
             if list_literal and type(v) is list:
                 v = bind_value(v)
-            session.bind_top(name, v, statement, span)
+            if name in session.wrt or session.bind_hook is not None:
+                session.bind_top(name, v, statement, span)
+                return
+            # Session.bind_top for a name that --wrt does not mark, inline (the hot path of a
+            # top-level loop): name the value's node, bind, and remember the output.
+            if type(v) is _Tensor:
+                node = v.grad_fn
+                if node is not None and node.name is None:
+                    node.name = name
+                G[name] = v
+                if statement:
+                    session.last_output = (name, v, span)
+                return
+            G[name] = v
+            if statement and isinstance(v, _Tensor):
+                session.last_output = (name, v, span)
         return bind_top
 
     def s_Assign(self, node):

@@ -85,7 +85,9 @@ class Session:
         self.flow = FlowLog() if self.options.explain else None
         self.printed: list[str] = []
         self.out = out                      # called with each printed text as it happens
-        self.output: Output | None = None
+        # The output: an Output, or the (name, value, span) it is made of when the output is
+        # read (a top-level loop rebinds it on every iteration: a tuple is cheaper than an Output)
+        self.last_output: Output | tuple | None = None
         self.wrt = set(self.options.wrt)
         self.marked: dict[str, Tensor] = {}
         self.echo = None                    # REPL/piped: called with (value, span) per expression
@@ -158,6 +160,17 @@ class Session:
             mode.site = None
             self.depth = 0
 
+    @property
+    def output(self) -> Output | None:
+        out = self.last_output
+        if type(out) is tuple:
+            out = self.last_output = Output(*out)
+        return out
+
+    @output.setter
+    def output(self, value: Output | None):
+        self.last_output = value
+
     def release(self, collect=True):
         """Drop every value the session holds (after a failed run, before reporting it);
         `collect`: also run the cyclic collector (after running out of memory: closures and
@@ -194,7 +207,7 @@ class Session:
         if self.bind_hook is not None:
             self.bind_hook(name, value)
         if statement and isinstance(value, Tensor):
-            self.output = Output(name, value, span)
+            self.last_output = (name, value, span)
 
     def updated_in_place(self, name, value, span):
         """A top-level `name op= …` updated the leaf `value` in place (the SGD step under
