@@ -12,14 +12,21 @@ errors (`python -W error`, `PYTHONWARNINGS`).
 from __future__ import annotations
 
 import contextlib
+import sys
 import warnings
 
 
 @contextlib.contextmanager
 def quiet():
-    """Inside: no warning is shown or raised, and numpy's floating-point errors are ignored."""
-    import numpy as np
+    """Inside: no warning is shown or raised, and numpy's floating-point errors are ignored.
+
+    numpy is not imported here (`gradcli --help` must not pay for it): when it is not loaded yet,
+    the engine turns its floating-point errors off as it loads it (autograd/tensor.py)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        np = sys.modules.get("numpy")
+        if np is None:
+            yield
+            return
         with np.errstate(all="ignore"):
             yield
