@@ -97,7 +97,7 @@ def insight_options(f):
     opts = [
         click.option("--graph", "show_graph", is_flag=True, help="Also print the output's graph as a tree."),
         click.option("--dot", "dot_file", type=click.Path(dir_okay=False, writable=True), default=None,
-                     help="Write the output's graph as Graphviz DOT to FILE."),
+                     help="Write the output's graph to FILE: Graphviz DOT, or a picture for FILE.svg / FILE.png."),
         click.option("--explain", is_flag=True, help="Also print the backward pass step by step."),
         click.option("--check", is_flag=True, help="Also check the gradients by finite differences."),
         click.option("--check-samples", type=click.IntRange(1), default=None,
@@ -163,8 +163,18 @@ def run(file, code, **opts):
         except OSError as exc:
             raise click.UsageError(f"cannot read {file}: {exc.strerror or exc}") from None
         filename = file
+    _check_picture(opts.get("dot_file"))
     from .runner import run_script
     sys.exit(run_script(source, filename, opts))
+
+
+def _check_picture(dot_file):
+    """--dot FILE.svg / FILE.png needs Graphviz: say so before the run, not after it."""
+    if dot_file is None:
+        return
+    from .render import graphviz
+    if graphviz.picture_format(dot_file) and graphviz.dot_program() is None:
+        raise click.UsageError(graphviz.missing_dot(dot_file))
 
 
 @main.command()

@@ -40,7 +40,7 @@ def run_all(session, output, grads, opts, out, source=None, filename=None) -> di
     if opts.get("dot_file"):
         text = dot_text(output.value, session, grads, output) if output is not None else \
             'digraph gradcli {\n  n0 [label="no output", shape=plaintext];\n}\n'
-        _write(opts["dot_file"], text)
+        write_dot(opts["dot_file"], text)
     if opts.get("explain"):
         from .explain import explain
         sections.append(explain(session, output, names))
@@ -73,10 +73,20 @@ def _note(text):
     return _wrapped(text, indent=0)
 
 
-def _write(path, text):
+def write_dot(path, text):
+    """--dot FILE: the DOT text, or the picture for FILE.svg / FILE.png (Graphviz's `dot`)."""
     from ..errors import GValueError
+    from ..render import graphviz
+    fmt = graphviz.picture_format(path)
+    if fmt is not None:
+        try:
+            data = graphviz.render(text, fmt)
+        except graphviz.GraphvizError as exc:
+            raise GValueError(f"--dot {path}: {exc}") from None
+    else:
+        data = text.encode("utf-8")
     try:
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with open(path, "wb") as fh:
+            fh.write(data)
     except OSError as exc:
         raise GValueError(f"--dot: cannot write {path}: {exc.strerror or exc}") from None
