@@ -163,12 +163,12 @@ def run(file, code, **opts):
         except OSError as exc:
             raise click.UsageError(f"cannot read {file}: {exc.strerror or exc}") from None
         filename = file
-    _check_picture(opts.get("dot_file"))
+    check_picture(opts.get("dot_file"))
     from .runner import run_script
     sys.exit(run_script(source, filename, opts))
 
 
-def _check_picture(dot_file):
+def check_picture(dot_file):
     """--dot FILE.svg / FILE.png needs Graphviz: say so before the run, not after it."""
     if dot_file is None:
         return

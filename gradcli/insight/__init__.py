@@ -23,7 +23,8 @@ def prepare(session, opts):
 
 
 def run_all(session, output, grads, opts, out, source=None, filename=None) -> dict:
-    """Compute the sections asked for. Returns {"emit": print them, "check": {…}, "check_failed"}.
+    """Compute the sections asked for. Returns {"emit": print them, "sections": [(kind, rich
+    lines)] with kind "graph", "explain" or "check" (for notebooks), "check": {…}, "check_failed"}.
 
     With --json nothing is printed (the check goes into the document); --dot always writes its file.
     """
@@ -33,17 +34,18 @@ def run_all(session, output, grads, opts, out, source=None, filename=None) -> di
     names = Names(session, grads, output)
     if opts.get("show_graph"):
         if output is None:
-            sections.append([_note("Graph: there is no output to draw; end the script with an "
-                                   "expression or an assignment, or name one with --of NAME")])
+            sections.append(("graph", [_note("Graph: there is no output to draw; end the script "
+                                             "with an expression or an assignment, or name one "
+                                             "with --of NAME")]))
         else:
-            sections.append(graph_lines(output.value, session, grads, output))
+            sections.append(("graph", graph_lines(output.value, session, grads, output)))
     if opts.get("dot_file"):
         text = dot_text(output.value, session, grads, output) if output is not None else \
             'digraph gradcli {\n  n0 [label="no output", shape=plaintext];\n}\n'
         write_dot(opts["dot_file"], text)
     if opts.get("explain"):
         from .explain import explain
-        sections.append(explain(session, output, names))
+        sections.append(("explain", explain(session, output, names)))
     if opts.get("check"):
         from .check import run_check
         tracker = tracker_of(session)
@@ -52,12 +54,12 @@ def run_all(session, output, grads, opts, out, source=None, filename=None) -> di
         check, failed, show = run_check(session, output, grads, opts, source, filename, tracker)
         result["check"] = check
         result["check_failed"] = failed
-        sections.append(show)
+        sections.append(("check", show))
 
     def emit():
         if getattr(out, "json_mode", False):
             return
-        for lines in sections:
+        for _, lines in sections:
             out.write("")
             if getattr(out, "color", False):
                 for line in lines:
@@ -65,6 +67,7 @@ def run_all(session, output, grads, opts, out, source=None, filename=None) -> di
             else:                  # plain: exactly these lines, never re-wrapped at a width
                 out.write("\n".join(line.plain for line in lines))
     result["emit"] = emit
+    result["sections"] = sections
     return result
 
 
