@@ -36,6 +36,7 @@ from .lang.runtime import FlowLog, Output
 from .lang.values import to_text
 from .render import graphviz, html
 from .render.diagnostics import rich_error
+from .render.formula import latex_text, text_lines
 from .render.report import text_report
 from .repl import Snapshot
 
@@ -50,37 +51,68 @@ def load_ipython_extension(ipython):
 # ----- what a cell shows -----
 
 class Result:
-    """The output of a cell and its gradients, or the value of its last expression."""
+    """The output of a cell and its gradients (and their formulas, with --formula), or the value
+    of its last expression."""
 
-    def __init__(self, name, value, grads=None):
+    def __init__(self, name, value, grads=None, formula=None):
         self.name, self.value, self.gradients = name, value, dict(grads or {})
+        self.formula = formula if formula is not None and formula.models is not None else None
+
+    @property
+    def _free(self) -> bool:              # a --wrt name is a free symbol: no numbers to show
+        return self.formula is not None and self.formula.free
 
     def _labels(self):
         return [(f"d{self.name or ''}/d{x}", _shape(g), to_text(g)) for x, g in self.gradients.items()]
 
     def __repr__(self):
-        if self.name is None and not self.gradients:
+        if self.name is None and not self.gradients and self.formula is None:
             return to_text(self.value)
-        return "\n".join(text_report(Output(self.name, self.value), self.gradients))
+        return "\n".join(text_report(Output(self.name, self.value), self.gradients, self.formula))
 
     def _repr_html_(self):
-        if self.name is None and not self.gradients:
+        if self.name is None and not self.gradients and self.formula is None:
             return html.pre(to_text(self.value))
-        return html.result(self.name or "value", to_text(self.value), self._labels())
+        parts = [] if self._free else [html.result(self.name or "value", to_text(self.value),
+                                                   self._labels())]
+        if self.formula is not None:
+            parts.append(html.formulas(self._formula_rows()))
+        return "\n".join(parts)
+
+    def _formula_rows(self):
+        """(d out / d x in LaTeX, the formula in LaTeX or None, notes) per --wrt name."""
+        rows = []
+        for x, model in self.formula.models.items():
+            lines = text_lines({x: model}, self.name)
+            latex = None if model["expr"] is None else html.latex_array(model["expr"], latex_text)
+            rows.append((self._dlatex(x), latex, lines[1:] if latex is not None else lines))
+        return rows
+
+    def _dlatex(self, x):
+        top = rf"\partial {html.latex_name(self.name)}" if self.name else r"\partial"
+        return rf"\frac{{{top}}}{{\partial {html.latex_name(x)}}}"
 
     def _repr_latex_(self):
-        value = html.latex_tensor(self.value.data) if hasattr(self.value, "data") else None
-        if value is None:
-            return None
-        name = html.latex_name(self.name) if self.name else None
-        parts = [f"{name} = {value}" if name else value]
-        for x, g in self.gradients.items():
-            grad = html.latex_tensor(g.data)
-            if grad is None:
+        """`y = 3.637, dy/dx = <formula> = 1.973`; None where a tensor is too large to read."""
+        parts = []
+        if not self._free:
+            value = html.latex_tensor(self.value.data) if hasattr(self.value, "data") else None
+            if value is None:
                 return None
-            top = rf"\partial {name}" if name else r"\partial"
-            parts.append(rf"\frac{{{top}}}{{\partial {html.latex_name(x)}}} = {grad}")
-        return "$" + r",\quad ".join(parts) + "$"
+            parts.append(f"{html.latex_name(self.name)} = {value}" if self.name else value)
+        formulas = {}
+        if self.formula is not None:
+            formulas = {x: latex for x, (_, latex, _) in zip(self.formula.models, self._formula_rows())}
+        for x in dict.fromkeys([*self.gradients, *formulas]):
+            sides = [formulas[x]] if formulas.get(x) is not None else []
+            if not self._free and x in self.gradients:
+                grad = html.latex_tensor(self.gradients[x].data)
+                if grad is None:
+                    return None
+                sides.append(grad)
+            if sides:
+                parts.append(" = ".join([self._dlatex(x), *sides]))
+        return "$" + r",\quad ".join(parts) + "$" if parts else None
 
 
 def _shape(t) -> str:
@@ -224,7 +256,7 @@ class Notebook:
         output, grads = run.output, run.grads
         if opts.get("wrt") or opts.get("of"):
             if output is not None:
-                shown.append(Result(output.name, output.value, grads))
+                shown.append(Result(output.name, output.value, grads, run.formula))
         elif self._echoed is not None and run.program.body:
             value, span = self._echoed
             if span == run.program.body[-1].span:      # the cell ends with this expression

@@ -44,6 +44,9 @@ CELLS = [
     ("md", "`--explain` walks the backward pass one node at a time: the source line, the "
            "chain-rule formula and the numbers that flow:"),
     ("code", "%%gradcli --wrt x --explain\nx = ones(2, 2)\ny = x + 2\nz = y * y * 3\nout = z.mean()"),
+    ("md", "`--formula` gives the derivative itself, as a formula (LaTeX in a notebook); a "
+           "`--wrt` name that nothing binds is a symbol:"),
+    ("code", "%%gradcli --wrt t --formula\nf = t**2 * sin(t)"),
     ("md", "## Vector-Jacobian products\n\n`y` is no longer a scalar, so `backward` needs the "
            "vector `v`:"),
     ("code", "%%gradcli --seed 0\nx = torch.randn(3, requires_grad=True)\ny = x * 2\n"
@@ -71,6 +74,8 @@ def build():
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     nb.cells = [new_markdown_cell(text) if kind == "md" else new_code_cell(text) for kind, text in CELLS]
+    for i, cell in enumerate(nb.cells):      # stable ids: a regenerated file differs only where it should
+        cell.id = f"cell-{i:02d}"
     return nb
 
 

@@ -232,3 +232,19 @@ def test_results_without_a_latex_form():
     assert big._repr_latex_() is None and "tensor([1., 1., 1." in big._repr_html_()
     shape = nb.run("ones(2, 3).shape", {})[0]
     assert repr(shape) == "(2, 3)" and shape._repr_latex_() is None
+
+
+def test_formulas_show_as_latex():
+    pytest.importorskip("sympy")
+    from gradcli.notebook import Notebook
+    nb = Notebook(out=lambda text: None)
+    free = nb.run("y = x**2 * sin(x)", {"wrt": ("x",), "formula": True})[0]
+    assert repr(free) == "dy/dx = x**2*cos(x) + 2*x*sin(x)"          # a free symbol: no numbers
+    assert free._repr_latex_() == (r"$\frac{\partial \mathrm{y}}{\partial \mathrm{x}} = "
+                                   r"x^{2} \cos{\left(x \right)} + 2 x \sin{\left(x \right)}$")
+    assert "$$" in free._repr_html_() and "<table" not in free._repr_html_()
+    at = nb.run("v = tensor([1.0, 2.0])\nw = (v ** 3).sum()", {"wrt": ("v",), "formula": True})[0]
+    assert repr(at).endswith("dw/dv = [3*v_0**2, 3*v_1**2]")
+    assert at._repr_latex_().endswith(r"= \begin{bmatrix}3 v_{0}^{2} & 3 v_{1}^{2}\end{bmatrix} = "
+                                      r"\begin{bmatrix}3 & 12\end{bmatrix}$")
+    assert "<table" in at._repr_html_() and "3 v_{0}^{2} &amp; 3 v_{1}^{2}" in at._repr_html_()

@@ -70,7 +70,32 @@ def _indent(text: str, n: int) -> str:
     return text.replace("\n", "\n" + " " * n)
 
 
+def formulas(rows) -> str:
+    """--formula: each d out / d x as display math (MathJax typesets it in Jupyter), then its
+    notes (the tests that chose the path, a failed verification) as text."""
+    parts = []
+    for dlatex, latex, notes in rows:
+        if latex is not None:
+            parts.append(f'<div class="gradcli-formula">$${html.escape(dlatex)} = {html.escape(latex)}$$</div>')
+        if notes:
+            parts.append(pre("\n".join(notes)))
+    return "\n".join(parts)
+
+
 # ----- LaTeX (nbconvert's PDF export prefers it; MathJax renders it where HTML is not shown) -----
+
+def latex_array(J, entry) -> str:
+    """An object array of formulas in LaTeX (`entry` makes each one): one formula, a row vector or
+    a matrix; larger arrays as a note."""
+    J = np.asarray(J, dtype=object)
+    if J.ndim == 0:
+        return entry(J[()])
+    if J.ndim > 2 or J.size > LATEX_MAX:
+        return r"\text{(a " + r" \times ".join(map(str, J.shape)) + r" array of formulas)}"
+    rows = J.reshape(1, -1) if J.ndim == 1 else J
+    return (r"\begin{bmatrix}" + r" \\ ".join(" & ".join(entry(e) for e in row) for row in rows)
+            + r"\end{bmatrix}")
+
 
 def latex_tensor(data) -> str | None:
     """A number, a row vector or a matrix in LaTeX; None for more dimensions or elements."""
