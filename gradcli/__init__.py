@@ -3,6 +3,8 @@
 Library use:
     from gradcli import Session, run_source
     s = run_source("x = 3; y = x**2", wrt=["x"])
+
+In IPython or Jupyter: `%load_ext gradcli`, then `%%gradcli [options]` cells (gradcli/notebook.py).
 """
 __version__ = "0.1.0"
 
@@ -13,6 +15,13 @@ def run_source(source, wrt=(), of=None, filename="<input>"):
     s = Session(Options(wrt=tuple(wrt), of=of))
     s.run(source, filename)
     return s
+
+
+def load_ipython_extension(ipython):
+    """`%load_ext gradcli`. IPython is imported here, never by `import gradcli`: the CLI needs it
+    not, and starts faster without it."""
+    from .notebook import load_ipython_extension as load
+    load(ipython)
 
 
 def __getattr__(name):

@@ -97,7 +97,7 @@ def insight_options(f):
     opts = [
         click.option("--graph", "show_graph", is_flag=True, help="Also print the output's graph as a tree."),
         click.option("--dot", "dot_file", type=click.Path(dir_okay=False, writable=True), default=None,
-                     help="Write the output's graph as Graphviz DOT to FILE."),
+                     help="Write the output's graph to FILE: Graphviz DOT, or a picture for FILE.svg / FILE.png."),
         click.option("--explain", is_flag=True, help="Also print the backward pass step by step."),
         click.option("--check", is_flag=True, help="Also check the gradients by finite differences."),
         click.option("--check-samples", type=click.IntRange(1), default=None,
@@ -211,7 +211,7 @@ def main(ctx, **opts):
 def run(ctx, file, code, **opts):
     """Run a G script (FILE, or - for standard input, or -e CODE)."""
     opts = with_group_options(ctx, opts)
-    _check_dot_folder(opts.get("dot_file"))
+    check_picture(opts.get("dot_file"))
     if (file is None) == (code is None):
         raise click.UsageError("give a FILE (or - for standard input) or -e CODE, not both" if file
                                else "give a FILE to run (or - for standard input, or -e CODE)")
@@ -230,12 +230,17 @@ def run(ctx, file, code, **opts):
     sys.exit(run_script(source, filename, opts))
 
 
-def _check_dot_folder(path):
-    """--dot into a folder that does not exist: a usage error before the run, naming the path."""
-    if path:
-        folder = os.path.dirname(path) or "."
-        if not os.path.isdir(folder):
-            raise click.UsageError(f"--dot {path}: there is no folder {folder}")
+def check_picture(dot_file):
+    """--dot FILE: a usage error before the run, not after it, when FILE's folder does not exist
+    or FILE.svg / FILE.png asks for a picture and Graphviz's `dot` is not installed."""
+    if not dot_file:
+        return
+    folder = os.path.dirname(dot_file) or "."
+    if not os.path.isdir(folder):
+        raise click.UsageError(f"--dot {dot_file}: there is no folder {folder}")
+    from .render import graphviz
+    if graphviz.picture_format(dot_file) and graphviz.dot_program() is None:
+        raise click.UsageError(graphviz.missing_dot(dot_file))
 
 
 @main.command()

@@ -261,22 +261,8 @@ class Console:
 
     # ----- --wrt -----
     def set_wrt(self, names) -> list[str]:
-        """`:wrt NAME…`: names bound from now on are marked; a name already bound to a leaf
-        tensor is marked now. Returns the names marked now."""
-        s = self.session
-        names = tuple(dict.fromkeys(names))
-        s.wrt = set(names)
-        s.options.wrt = names
-        for name in list(s.marked):
-            if name not in s.wrt:
-                del s.marked[name]
-        marked = []
-        for name in names:
-            value = s.globals.get(name)
-            if isinstance(value, Tensor) and value.grad_fn is None and value.data.dtype.kind == "f":
-                s.bind_top(name, value, False, None)
-                marked.append(name)
-        return marked
+        """`:wrt NAME…` (Session.set_wrt). Returns the names marked now."""
+        return self.session.set_wrt(names)
 
     def gradients(self, value) -> dict:
         """d value / d NAME for each --wrt NAME bound to a tensor so far (Jacobians for

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from contextlib import contextmanager
 
 from .errors import GradcliError, LimitError
 from .lang.runtime import Options, Session
@@ -75,6 +76,65 @@ class _Alarm:
         return False
 
 
+class Run:
+    """What one run in a session gives: its program, output, gradients, insight sections and
+    formulas (--formula; None without it)."""
+    __slots__ = ("program", "output", "grads", "insight", "formula")
+
+    def __init__(self, program, output, grads, insight, formula=None):
+        self.program, self.output, self.grads, self.insight = program, output, grads, insight
+        self.formula = formula
+
+
+def evaluate(session, source: str, filename: str, opts: dict, out=None) -> Run:
+    """The pipeline of one run, in `session` (fresh for `run`, long-lived in a notebook):
+    --set, the program, its output, the gradients, then --graph/--dot/--explain/--check and
+    --formula. Raises GradcliError; run it under `guard()` so that nothing else escapes."""
+    formula = _formula_recorder(session, opts)
+    with _Alarm(opts.get("timeout")):
+        try:
+            session.apply_sets(opts.get("sets"))
+            program = session.run(source, filename)
+        finally:
+            if formula is not None:
+                formula.stop()
+        output = session.result_output()
+        grads = session.gradients(output)
+        insight = _insight(session, output, grads, opts, out, source, filename)
+        if formula is not None:
+            formula.compute(output, grads)
+    return Run(program, output, grads, insight, formula)
+
+
+class InternalError(GradcliError):
+    kind = "InternalError"
+
+
+@contextmanager
+def guard(timeout=None):
+    """Every failure of a run as a GradcliError — a timeout, the memory or recursion limit, a bug
+    of ours — so no Python traceback reaches a user. KeyboardInterrupt and BrokenPipeError pass."""
+    try:
+        yield
+    except Timeout as exc:
+        raise LimitError(f"the run took longer than --timeout {timeout:g} s", exc.span) from None
+    except (GradcliError, KeyboardInterrupt, BrokenPipeError):
+        raise
+    except (RecursionError, MemoryError) as exc:
+        from . import limits
+        limit = limits.max_bytes
+        limits.lift_memory_limit()     # reporting the error must not be stopped by the watchdog
+        from .lang.runtime import memory_limit_error
+        raise (memory_limit_error(limit) if isinstance(exc, MemoryError) else
+               LimitError("the program nests too deeply; raise --max-depth N or simplify it")) from None
+    except Exception as exc:  # noqa: BLE001 — a bug of ours: still a clean report, never a traceback
+        import os
+        if os.environ.get("GRADCLI_DEBUG"):
+            raise
+        raise InternalError(f"{type(exc).__name__}: {exc} (a bug in gradcli; GRADCLI_DEBUG=1 "
+                            "shows where)") from None
+
+
 def run_script(source: str, filename: str, opts: dict) -> int:
     from .render import console
     as_json = opts.get("as_json")
@@ -87,23 +147,9 @@ def run_script(source: str, filename: str, opts: dict) -> int:
     if _insight_wanted(opts):
         from . import insight
         insight.prepare(session, opts)
-    formula = _formula_recorder(session, opts)
     try:
-        with _Alarm(opts.get("timeout")):
-            try:
-                session.apply_sets(opts.get("sets"))
-                session.run(source, filename)
-            finally:
-                if formula is not None:
-                    formula.stop()
-            output = session.result_output()
-            grads = session.gradients(output)
-            insight = _insight(session, output, grads, opts, out, source, filename)
-            if formula is not None:
-                formula.compute(output, grads)
-    except Timeout as exc:
-        err = LimitError(f"the run took longer than --timeout {opts.get('timeout'):g} s", exc.span)
-        return _fail(out, session, err, as_json)
+        with guard(opts.get("timeout")):
+            run = evaluate(session, source, filename, opts, out)
     except GradcliError as err:
         return _fail(out, session, err, as_json)
     except KeyboardInterrupt:
@@ -111,25 +157,7 @@ def run_script(source: str, filename: str, opts: dict) -> int:
         out.flush()
         print(format_interrupt(), file=sys.stderr)
         return 130
-    except (RecursionError, MemoryError) as exc:
-        from . import limits
-        limits.lift_memory_limit()     # reporting the error must not be stopped by the watchdog
-        from .lang.runtime import memory_limit_error
-        err = memory_limit_error(session.options.max_memory) if isinstance(exc, MemoryError) else \
-            LimitError("the program nests too deeply; raise --max-depth N or simplify it")
-        return _fail(out, session, err, as_json)
-    except BrokenPipeError:
-        raise                     # the reader went away: cli.entry ends quietly
-    except Exception as exc:  # noqa: BLE001 — a bug of ours: still a clean report, never a traceback
-        import os
-        if os.environ.get("GRADCLI_DEBUG"):
-            raise
-        from .errors import GradcliError as _E
-
-        class InternalError(_E):
-            kind = "InternalError"
-        return _fail(out, session, InternalError(
-            f"{type(exc).__name__}: {exc} (a bug in gradcli; GRADCLI_DEBUG=1 shows where)"), as_json)
+    output, grads, insight, formula = run.output, run.grads, run.insight, run.formula
     from . import limits
     limits.lift_memory_limit()        # the run is over: reporting it is not accounted for
     if as_json:

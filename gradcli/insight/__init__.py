@@ -23,7 +23,8 @@ def prepare(session, opts):
 
 
 def run_all(session, output, grads, opts, out, source=None, filename=None) -> dict:
-    """Compute the sections asked for. Returns {"emit": print them, "check": {…}, "check_failed",
+    """Compute the sections asked for. Returns {"emit": print them, "sections": [(kind, rich
+    lines)] with kind "graph", "explain" or "check" (for notebooks), "check": {…}, "check_failed",
     "graph": [lines], "explain": [lines]}.
 
     With --json nothing is printed (the check, and the graph and explain sections as lines of
@@ -35,19 +36,20 @@ def run_all(session, output, grads, opts, out, source=None, filename=None) -> di
     names = Names(session, grads, output)
     if opts.get("show_graph"):
         if output is None:
-            sections.append([_note("Graph: there is no output to draw; end the script with an "
-                                   "expression or an assignment, or name one with --of NAME")])
+            sections.append(("graph", [_note("Graph: there is no output to draw; end the script "
+                                             "with an expression or an assignment, or name one "
+                                             "with --of NAME")]))
         else:
-            sections.append(graph_lines(output.value, session, grads, output))
-        result["graph"] = [line.plain for line in sections[-1]]
+            sections.append(("graph", graph_lines(output.value, session, grads, output)))
+        result["graph"] = [line.plain for line in sections[-1][1]]
     if opts.get("dot_file"):
         text = dot_text(output.value, session, grads, output) if output is not None else \
             'digraph gradcli {\n  n0 [label="no output", shape=plaintext];\n}\n'
-        _write(opts["dot_file"], text)
+        write_dot(opts["dot_file"], text)
     if opts.get("explain"):
         from .explain import explain
-        sections.append(explain(session, output, names))
-        result["explain"] = [line.plain for line in sections[-1]]
+        sections.append(("explain", explain(session, output, names)))
+        result["explain"] = [line.plain for line in sections[-1][1]]
     if opts.get("check"):
         from .check import run_check
         tracker = tracker_of(session)
@@ -56,12 +58,12 @@ def run_all(session, output, grads, opts, out, source=None, filename=None) -> di
         check, failed, show = run_check(session, output, grads, opts, source, filename, tracker)
         result["check"] = check
         result["check_failed"] = failed
-        sections.append(show)
+        sections.append(("check", show))
 
     def emit():
         if getattr(out, "json_mode", False):
             return
-        for lines in sections:
+        for _, lines in sections:
             out.write("")
             if getattr(out, "color", False):
                 for line in lines:
@@ -69,6 +71,7 @@ def run_all(session, output, grads, opts, out, source=None, filename=None) -> di
             else:                  # plain: exactly these lines, never re-wrapped at a width
                 out.write("\n".join(line.plain for line in lines))
     result["emit"] = emit
+    result["sections"] = sections
     return result
 
 
@@ -77,10 +80,20 @@ def _note(text):
     return _wrapped(text, indent=0)
 
 
-def _write(path, text):
+def write_dot(path, text):
+    """--dot FILE: the DOT text, or the picture for FILE.svg / FILE.png (Graphviz's `dot`)."""
     from ..errors import GValueError
+    from ..render import graphviz
+    fmt = graphviz.picture_format(path)
+    if fmt is not None:
+        try:
+            data = graphviz.render(text, fmt)
+        except graphviz.GraphvizError as exc:
+            raise GValueError(f"--dot {path}: {exc}") from None
+    else:
+        data = text.encode("utf-8")
     try:
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with open(path, "wb") as fh:
+            fh.write(data)
     except OSError as exc:
         raise GValueError(f"--dot: cannot write {path}: {exc.strerror or exc}") from None

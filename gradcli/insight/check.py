@@ -56,7 +56,8 @@ def tolerance(numeric, fmax, h):
 class Rerunner:
     """Runs the program again in fresh sessions configured like the original one."""
 
-    def __init__(self, session, opts, source, filename):
+    def __init__(self, session, opts, source, filename, start=None):
+        self.start = dict(start or {})      # names bound before the code (a notebook's cells)
         self.options = session.options.replace(explain=False)
         self.opts = opts
         self.source = source
@@ -71,6 +72,7 @@ class Rerunner:
         s.graph_hook = lambda t: None
         tracker = attach(s, names=False)
         tracker.perturb = perturb
+        s.globals.update(self.start)
         if self.opts.get("seed") is not None:
             fn.seed(self.opts["seed"])
         s.apply_sets(self.opts.get("sets"))
@@ -262,7 +264,7 @@ def run_check(session, output, grads, opts, source, filename, tracker):
         show.append(Text("Gradient check: nothing to check; name the inputs with --wrt NAME",
                          style="bold"))
         return {}, False, show
-    rerun = Rerunner(session, opts, source, filename)
+    rerun = Rerunner(session, opts, source, filename, tracker.start)
     base = np.asarray(output.value.data, dtype=np.float64)
     again = rerun()
     if np.shape(again) != np.shape(base) or not np.array_equal(again, base, equal_nan=True):
@@ -287,6 +289,14 @@ def run_check(session, output, grads, opts, source, filename, tracker):
     for name in names:
         x = session.marked[name]
         x0 = tracker.marked_data.get(name, x.data)
+        if not tracker.marks[name]:
+            # a notebook cell that uses an input bound in an earlier cell: the re-runs of this
+            # cell cannot perturb it where it is bound
+            result[name] = {"max_abs_error": None, "max_rel_error": None, "ok": True,
+                            "skipped": "bound before the checked code"}
+            notes.append(f"d{dname}/d{name} not checked: {name} was bound before this code (in an "
+                         f"earlier cell); bind it in the checked cell to check it")
+            continue
         if x0 is not x.data:
             # an SGD step (`x -= …` under no_grad) gave x new values after it was bound: the
             # gradient is w.r.t. the values the last graph read, but a re-run can only perturb x

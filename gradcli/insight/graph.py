@@ -46,6 +46,8 @@ class Tracker:
         self.marks: Counter = Counter()
         self.marked_data: dict = {}                 # name -> data of its last marking, as marked
         self.perturb = None                         # (name, ordinal, data) during --check reruns
+        self.start: dict = {}                       # names the checked code starts from (earlier
+                                                    # notebook cells), for --check's re-runs
 
     def __call__(self, name, value):
         if not isinstance(value, Tensor) or value.grad_fn is not None:
@@ -133,12 +135,15 @@ class Names:
 
 
 def site_text(span) -> str:
-    """`line 4:5` (line:column) of an op, `--set NAME:column` for an op of a --set expression."""
+    """`line 4:5` (line:column) of an op, `--set NAME:column` for an op of a --set expression,
+    `In[3] line 4:5` for an op of a notebook cell."""
     if span is None:
         return "an unknown place"
     f = span.file or ""
     if f.startswith("<--set "):
         return f"--set {f[7:-1]}:{span.column}"
+    if f.startswith("In["):           # a notebook's cells share a graph: say which cell
+        return f"{f} line {span.line}:{span.column}"
     return f"line {span.line}:{span.column}"
 
 

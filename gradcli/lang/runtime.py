@@ -220,6 +220,24 @@ class Session:
         if self.echo is not None and value is not None:
             self.echo(value, span)
 
+    def set_wrt(self, names) -> list[str]:
+        """Change the --wrt names of a live session (the REPL's `:wrt`, a notebook cell's
+        --wrt): names bound from now on are marked, and a name already bound to a leaf tensor
+        is marked now. Returns the names marked now."""
+        names = tuple(dict.fromkeys(names))
+        self.wrt = set(names)
+        self.options.wrt = names
+        for name in list(self.marked):
+            if name not in self.wrt:
+                del self.marked[name]
+        marked = []
+        for name in names:
+            value = self.globals.get(name)
+            if isinstance(value, Tensor) and value.grad_fn is None and value.data.dtype.kind == "f":
+                self.bind_top(name, value, False, None)
+                marked.append(name)
+        return marked
+
     @quiet()          # numpy work a host (a notebook) may call outside a run: no warnings (§11)
     def apply_sets(self, sets):
         """--set NAME=EXPR, each evaluated as an expression in the session, then bound."""
