@@ -172,11 +172,11 @@ def test_blocks_functions_and_else_elif():
            "f(3)\n"
            "x = 5\n"
            "if x < 0:\n"
-           "    'neg'\n"
+           "    print('neg')\n"
            "elif x < 3:\n"
-           "    'small'\n"
+           "    print('small')\n"
            "else:\n"
-           "    'big'\n"
+           "    print('big')\n"
            "while x > 1:\n"
            "    x = x - 2\n"
            "\n"
@@ -212,7 +212,7 @@ def test_the_pytorch_tutorial_steps():
 
 
 def test_json_values_of_every_kind():
-    proc = gradcli("--json", input="ones(2)\nTrue\n'hi'\n(1, 2)\nprint(3)\n")
+    proc = gradcli("--json", input="ones(2)\nTrue\n'h' + 'i'\n(1, 2)\nprint(3)\n")
     docs = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [d.get("value") for d in docs[:4]] == [[1.0, 1.0], True, "hi", [1.0, 2.0]]
     assert docs[4] == {"ok": True, "input": "print(3)", "printed": "3"}
