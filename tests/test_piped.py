@@ -271,6 +271,15 @@ def test_shape_of_lines():
     assert Shape(["a = 1 + \\"]).open
     assert not Shape(["s = '(' # ("]).open           # brackets in strings and comments
     assert not Shape(["t[1:"]).block                  # a ':' inside brackets opens nothing
+    assert Shape(['s = """abc']).open and Shape(['"""', "# (not a comment", "if x:"]).open
+    assert not Shape(['"""doc', 'more"""']).open and not Shape(['s = """a""" + \'(\''] ).open
+    assert not Shape(['"""a \\""" b"""']).open           # an escaped quote does not close it
+    assert not Shape(['"""doc', 'ends here:"""']).block
+
+
+def test_piped_triple_quoted_strings_and_docstrings():
+    proc = gradcli(input='"""A docstring\nover (lines\n"""\nx = f"""{1 +\n 2}!\n"""\nx\nlen(x)\n')
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "3!\n3\n", "")
 
 
 def test_ready_for_the_repl():
