@@ -452,6 +452,9 @@ CASES: dict[str, Callable] = {
     "gelu": join(unary(nn.gelu, lambda rng, s: U(rng, s, -3, 3)),
                  unary(lambda x: nn.gelu(x, approximate="tanh"), lambda rng, s: U(rng, s, -3, 3))),
     "silu": unary(nn.silu, lambda rng, s: U(rng, s, -4, 4)),
+    "softplus_beta": join(unary(lambda x: nn.softplus(x, beta=2.0), lambda rng, s: U(rng, s, -4, 4)),
+                          unary(lambda x: nn.softplus(x, beta=0.5, threshold=1.0),
+                                lambda rng, s: away(rng, s, -5, 5, (2.0,), 0.1))),
     "erf": unary(ag.erf, lambda rng, s: U(rng, s, -2, 2)),
     "addmm": _linear_cases,
     # the backward functions of activations, ops of their own (what create_graph=True records)

@@ -286,9 +286,7 @@ def softplus(input, beta=1.0, threshold=20.0):
     beta, threshold = _number(beta, "beta"), _number(threshold, "threshold")
     if beta == 1.0 and threshold == 20.0:
         return fn.softplus(input)
-    x = as_tensor(input)      # other β and thresholds: composed (the node names differ from PyTorch's)
-    bx = fn.mul(x, beta)
-    return fn.where(fn.gt(bx, threshold), x, fn.div(fn.log1p(fn.exp(fn.minimum(bx, threshold))), beta))
+    return apply(_ops.SOFTPLUS_BETA, (as_tensor(input),), (beta, threshold))
 
 
 def softmax(input, axis=None, _stacklevel=3, dtype=None):

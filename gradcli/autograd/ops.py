@@ -939,6 +939,19 @@ def _gelu_vjp(F, g, y, p, x):
     return g * (cdf + x * pdf)
 
 
+def _softplus_beta_forward(p, x):
+    beta, threshold = p
+    bx = x * beta
+    return np.where(bx > threshold, x, np.log1p(np.exp(np.minimum(bx, threshold))) / beta)
+
+
+def _softplus_beta_vjp(F, g, y, p, x):
+    beta, threshold = p
+    bx = x * beta
+    z = F.exp(F.minimum(bx, threshold))
+    return F.where(bx > threshold, g, g * z / (z + 1.0))
+
+
 def _silu_vjp(F, g, y, p, x):
     s = 1.0 / (1.0 + F.exp(-x))
     return g * s * (1.0 + x * (1.0 - s))
@@ -966,7 +979,7 @@ SMOOTH_L1_LOSS = defop("smooth_l1_loss", "SmoothL1LossBackward0", _smooth_l1_for
 HUBER_LOSS = defop("huber_loss", "HuberLossBackward0", _huber_forward, _huber_vjp(1), _huber_vjp(-1),
                    formula=("∂/∂x = grad · clamp(x - t, -δ, δ)", "∂/∂t = -∂/∂x"), broadcast=True)
 NLL_LOSS = defop("nll_loss", "NllLossBackward0", _nll_forward, _nll_vjp,
-                 formula="∂/∂xᵢ,c = -grad · weight[c] where c is sample i's target, else 0 (/ Σ weights for 'mean')",
+                 formula="∂/∂x = -grad · weight[target] at each sample's target class, else 0 (/ Σ weights for 'mean')",
                  reads=((),))
 NLL_LOSS2D = NLL_LOSS.renamed("NllLoss2DBackward0")   # an input with dimensions after the classes
 LEAKY_RELU = defop("leaky_relu", "LeakyReluBackward0", lambda p, x: np.where(x > 0.0, x, x * p),
@@ -974,6 +987,8 @@ LEAKY_RELU = defop("leaky_relu", "LeakyReluBackward0", lambda p, x: np.where(x >
 ELU = defop("elu", "EluBackward0", _elu_forward, _elu_vjp,
             formula="∂/∂x = grad · (1 if x > 0 else α·exp(x))")
 GELU = defop("gelu", "GeluBackward0", _gelu_forward, _gelu_vjp, formula="∂/∂x = grad · (Φ(x) + x·φ(x))")
+SOFTPLUS_BETA = defop("softplus_beta", "SoftplusBackward0", _softplus_beta_forward, _softplus_beta_vjp,
+                      formula="∂/∂x = grad · σ(β·x)   (grad where β·x > threshold)")
 SILU = defop("silu", "SiluBackward0", lambda p, x: x / (1.0 + np.exp(-x)), _silu_vjp,
              formula="∂/∂x = grad · σ(x) · (1 + x·(1 - σ(x)))")
 # bias + a @ m, as F.linear computes a 2-D input with a bias (torch.addmm)

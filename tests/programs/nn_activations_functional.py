@@ -7,7 +7,7 @@ x = torch.tensor([[-2.5, -0.5, 0.0], [0.4, 1.5, 3.0]], requires_grad=True)
 for case in [("relu", F.relu(x)), ("leaky_relu", F.leaky_relu(x)), ("leaky_relu 0.2", F.leaky_relu(x, 0.2)),
                 ("elu", F.elu(x)), ("elu alpha=0.5", F.elu(x, alpha=0.5)), ("gelu", F.gelu(x)),
                 ("gelu tanh", F.gelu(x, approximate="tanh")), ("silu", F.silu(x)), ("sigmoid", F.sigmoid(x)),
-                ("tanh", F.tanh(x)), ("softplus", F.softplus(x)), ("softmax", F.softmax(x, dim=1)),
+                ("tanh", F.tanh(x)), ("softplus", F.softplus(x)), ("softplus beta=2", F.softplus(x, beta=2.0, threshold=5.0)), ("softmax", F.softmax(x, dim=1)),
                 ("log_softmax", G.log_softmax(x, dim=0)), ("normalize", F.normalize(x)),
                 ("normalize p=1 dim=0", F.normalize(x, p=1.0, dim=0))]:
     name = case[0]
