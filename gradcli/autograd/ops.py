@@ -957,47 +957,105 @@ def _silu_vjp(F, g, y, p, x):
     return g * s * (1.0 + x * (1.0 - s))
 
 
+# The symbolic forms (--formula): the same losses and activations on SymPy object arrays.
+
+def _sym_reduce(S, loss, reduction):
+    return S.mean(loss) if reduction == "mean" else S.sum(loss) if reduction == "sum" else loss
+
+
+def _sym_bce_logits(S, p, x, t, w, pw):
+    reduction, has_w, has_pw = p
+    ls = -S.softplus(-x)                                   # log σ(x)
+    if has_pw:
+        ls = ls * ((pw - 1) * t + 1)
+    loss = (1 - t) * x - ls
+    return _sym_reduce(S, loss * w if has_w else loss, reduction)
+
+
+def _sym_bce(S, p, x, t, w):
+    reduction, has_w = p
+    loss = (t - 1) * S.log(1 - x) - t * S.log(x)
+    return _sym_reduce(S, loss * w if has_w else loss, reduction)
+
+
+def _sym_smooth_l1(S, p, x, t):
+    reduction, beta = p
+    z, b = S.abs(x - t), S.num(beta)
+    return _sym_reduce(S, S.where(S.lt(z, b), z * z / (2 * b), z - b / 2), reduction)
+
+
+def _sym_huber(S, p, x, t):
+    reduction, delta = p
+    z, d = S.abs(x - t), S.num(delta)
+    return _sym_reduce(S, S.where(S.lt(z, d), z * z / 2, d * (z - d / 2)), reduction)
+
+
+def _sym_nll(S, p, x):
+    reduction, m, axis, total = p
+    loss = S.sum(S.const(m) * x, (axis,))
+    if reduction == "mean":
+        return S.sum(loss) / S.num(total)
+    return S.sum(loss) if reduction == "sum" else loss
+
+
+def _sym_gelu(S, p, x):
+    if p == "tanh":
+        return x * (1 + S.tanh(S.num(_GELU_BETA) * (x + S.num(_GELU_KAPPA) * x * x * x))) / 2
+    return x * (1 + S.erf(x * S.num(_SQRT1_2))) / 2
+
+
+def _sym_softplus_beta(S, p, x):
+    beta, threshold = S.num(p[0]), S.num(p[1])
+    return S.where(S.gt(x * beta, threshold), x, S.log1p(S.exp(x * beta)) / beta)
+
+
 ERF = defop("erf", "ErfBackward0", lambda p, x: _erf_np(x),
             lambda F, g, y, p, x: (1.1283791670955126 * F.exp(-(x * x))) * g,
-            formula="∂/∂x = grad · 2/√π · exp(-x²)")
+            formula="∂/∂x = grad · 2/√π · exp(-x²)", sym=lambda S, p, x: S.erf(x))
 BCE_WITH_LOGITS = defop("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0",
                         _bce_logits_forward, _bce_logits_vjp_x, _bce_logits_vjp_t, None, None,
                         formula=("∂/∂x = grad · w · ((pw·t + 1 - t)·σ(x) - pw·t)   (σ(x) - t without pos_weight)",
                                  "∂/∂t = grad · w · (log σ(-x) - pw · log σ(x))   (-x without pos_weight)",
                                  "", ""),
-                        broadcast=True)
+                        broadcast=True, sym=_sym_bce_logits)
 BCE = defop("binary_cross_entropy", "BinaryCrossEntropyBackward0", _bce_forward, _bce_vjp_x, _bce_vjp_t, None,
             formula=("∂/∂x = grad · w · (x - t) / max(x·(1 - x), 1e-12)", "∂/∂t = grad · w · -logit(x)", ""),
-            broadcast=True)
+            broadcast=True, sym=_sym_bce)
 MSE_LOSS = defop("mse_loss", "MseLossBackward0", lambda p, x, t: _reduce((x - t) * (x - t), p),
                  lambda F, g, y, p, x, t: _loss_grad(F, 2.0 * (x - t), g, _shape_of(x, t), p),
                  lambda F, g, y, p, x, t: _loss_grad(F, -2.0 * (x - t), g, _shape_of(x, t), p),
-                 formula=("∂/∂x = grad · 2(x - t)", "∂/∂t = -grad · 2(x - t)"), broadcast=True)
+                 formula=("∂/∂x = grad · 2(x - t)", "∂/∂t = -grad · 2(x - t)"), broadcast=True,
+                 sym=lambda S, p, x, t: _sym_reduce(S, (x - t) * (x - t), p))
 SMOOTH_L1_LOSS = defop("smooth_l1_loss", "SmoothL1LossBackward0", _smooth_l1_forward,
                        _smooth_l1_vjp(1), _smooth_l1_vjp(-1),
-                       formula=("∂/∂x = grad · clamp((x - t) / β, -1, 1)", "∂/∂t = -∂/∂x"), broadcast=True)
+                       formula=("∂/∂x = grad · clamp((x - t) / β, -1, 1)", "∂/∂t = -∂/∂x"), broadcast=True,
+                       sym=_sym_smooth_l1)
 HUBER_LOSS = defop("huber_loss", "HuberLossBackward0", _huber_forward, _huber_vjp(1), _huber_vjp(-1),
-                   formula=("∂/∂x = grad · clamp(x - t, -δ, δ)", "∂/∂t = -∂/∂x"), broadcast=True)
+                   formula=("∂/∂x = grad · clamp(x - t, -δ, δ)", "∂/∂t = -∂/∂x"), broadcast=True,
+                   sym=_sym_huber)
 NLL_LOSS = defop("nll_loss", "NllLossBackward0", _nll_forward, _nll_vjp,
                  formula="∂/∂x = -grad · weight[target] at each sample's target class, else 0 (/ Σ weights for 'mean')",
-                 reads=((),))
+                 reads=((),), sym=_sym_nll)
 NLL_LOSS2D = NLL_LOSS.renamed("NllLoss2DBackward0")   # an input with dimensions after the classes
 LEAKY_RELU = defop("leaky_relu", "LeakyReluBackward0", lambda p, x: np.where(x > 0.0, x, x * p),
-                   _leaky_relu_vjp, formula="∂/∂x = grad · (1 if x > 0 else negative_slope)")
+                   _leaky_relu_vjp, formula="∂/∂x = grad · (1 if x > 0 else negative_slope)",
+                   sym=lambda S, p, x: S.where(S.gt(x, 0), x, x * S.num(p)))
 ELU = defop("elu", "EluBackward0", _elu_forward, _elu_vjp,
-            formula="∂/∂x = grad · (1 if x > 0 else α·exp(x))")
-GELU = defop("gelu", "GeluBackward0", _gelu_forward, _gelu_vjp, formula="∂/∂x = grad · (Φ(x) + x·φ(x))")
+            formula="∂/∂x = grad · (1 if x > 0 else α·exp(x))",
+            sym=lambda S, p, x: S.where(S.gt(x, 0), x, S.num(p) * (S.exp(x) - 1)))
+GELU = defop("gelu", "GeluBackward0", _gelu_forward, _gelu_vjp, formula="∂/∂x = grad · (Φ(x) + x·φ(x))",
+             sym=_sym_gelu)
 SOFTPLUS_BETA = defop("softplus_beta", "SoftplusBackward0", _softplus_beta_forward, _softplus_beta_vjp,
-                      formula="∂/∂x = grad · σ(β·x)   (grad where β·x > threshold)")
+                      formula="∂/∂x = grad · σ(β·x)   (grad where β·x > threshold)", sym=_sym_softplus_beta)
 SILU = defop("silu", "SiluBackward0", lambda p, x: x / (1.0 + np.exp(-x)), _silu_vjp,
-             formula="∂/∂x = grad · σ(x) · (1 + x·(1 - σ(x)))")
+             formula="∂/∂x = grad · σ(x) · (1 + x·(1 - σ(x)))", sym=lambda S, p, x: x * S.sigmoid(x))
 # bias + a @ m, as F.linear computes a 2-D input with a bias (torch.addmm)
 ADDMM = defop("addmm", "AddmmBackward0", lambda p, b, a, m: b + np.matmul(a, m),
               lambda F, g, y, p, b, a, m: g,
               lambda F, g, y, p, b, a, m: F.matmul(g, F.mT(m)),
               lambda F, g, y, p, b, a, m: F.matmul(F.mT(a), g),
               formula=("∂/∂bias = grad", "∂/∂A = grad @ Bᵀ", "∂/∂B = Aᵀ @ grad"), broadcast=True,
-              reads=((), (2,), (1,)))
+              reads=((), (2,), (1,)), sym=lambda S, p, b, a, m: b + S.matmul(a, m))
 
 # ----- shape -----
 RESHAPE = defop("reshape", "ViewBackward0", lambda p, x: np.reshape(x, p),
