@@ -44,7 +44,7 @@ def _builtins() -> frozenset:
 # Triple quotes first: `""` is an empty string, `"""` opens a long one.
 _QUOTES = (('"""', String.Double), ("'''", String.Single), ('"', String.Double), ("'", String.Single))
 _PREFIXES = ((r"(?:[rR][fF]|[fF][rR])", True, True), (r"[fF]", False, True), (r"[rR]", True, False),
-             ("", False, False))     # (regex, raw, f-string)
+             (r"[uU]?", False, False))     # (regex, raw, f-string); u"…" is a plain string
 
 
 def _state_name(quote: str, raw: bool, fmt: bool) -> str:

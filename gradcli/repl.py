@@ -7,9 +7,9 @@ run puts the session back as it was before the entry (a snapshot of its globals 
 tensors they hold).
 
 * Piped mode (`run_piped`, stdin not a terminal) reads lines as they arrive and answers each
-  expression statement at once, like `bc`. A line is complete at its end unless a bracket is open,
-  it ends in `\\`, or a block opened by a line ending in `:` is still going: a block ends at a
-  blank line or at a line that is not indented (`else:`/`elif` continue it).
+  expression statement at once, like `bc`. A line is complete at its end unless a bracket or a
+  triple-quoted string is open, it ends in `\\`, or a block opened by a line ending in `:` is
+  still going: a block ends at a blank line or at a line that is not indented (`else:`/`elif` continue it).
 * The REPL (`repl_ui.py`, prompt_toolkit) edits a whole entry and asks `ready(text)` on Enter.
 """
 from __future__ import annotations
@@ -26,18 +26,35 @@ _CONTINUES = ("else", "elif")
 # ----- the shape of the input: brackets, blocks, continuations -----
 
 def scan_line(line: str, depth: int) -> tuple[int, str]:
-    """Bracket depth after `line` (starting at `depth`) and the line's code without its comment.
+    """Bracket depth after `line` (starting at `depth`) and the line's code without its comment."""
+    depth, code, _ = scan(line, depth)
+    return depth, code
 
-    Strings cannot span lines in G, so a line can be scanned on its own; only the bracket depth
-    carries over from one line to the next.
+
+def scan(line: str, depth: int, quote: str | None = None) -> tuple[int, str, str | None]:
+    """(bracket depth, code without its comment, open triple quote) after `line`.
+
+    Only a triple-quoted string spans lines: `quote` is its quotes when one is open at the
+    start of the line (and, returned, at its end); brackets and '#' inside strings do not count.
     """
     i, n, end = 0, len(line), len(line)
+    if quote:
+        close = _closing(line, 0, quote)
+        if close < 0:
+            return depth, "", quote
+        i = close
     while i < n:
         c = line[i]
         if c == "#":
             end = i
             break
         if c == '"' or c == "'":
+            if line.startswith(c * 3, i):
+                close = _closing(line, i + 3, c * 3)
+                if close < 0:
+                    return depth, line.rstrip(), c * 3
+                i = close
+                continue
             i += 1
             while i < n and line[i] != c:
                 i += 2 if line[i] == "\\" else 1
@@ -46,29 +63,46 @@ def scan_line(line: str, depth: int) -> tuple[int, str]:
         elif c in ")]":
             depth -= 1
         i += 1
-    return depth, line[:end].rstrip()
+    return depth, line[:end].rstrip(), None
+
+
+def _closing(line: str, i: int, quote: str) -> int:
+    """The index just after the `quote` that closes a triple-quoted string, or -1."""
+    while True:
+        j = line.find(quote, i)
+        if j < 0:
+            return -1
+        k = j
+        while k > i and line[k - 1] == "\\":
+            k -= 1
+        if (j - k) % 2 == 0:             # not escaped
+            return j + 3
+        i = j + 1
 
 
 class Shape:
-    """What a run of lines still needs: a closing bracket, the line after a `\\`, a block's end."""
+    """What a run of lines still needs: a closing bracket or quote, the line after a `\\`, a
+    block's end."""
 
     def __init__(self, lines=()):
         self.depth = 0
         self.backslash = False
+        self.quote = None           # the quotes of a triple-quoted string still open
         self.block = False          # a line ending in ':' (outside brackets) opened a block
         for line in lines:
             self.add(line)
 
     def add(self, line: str):
-        self.depth, code = scan_line(line, self.depth)
-        self.backslash = code.endswith("\\")
-        if self.depth <= 0 and code.endswith(":"):
+        self.depth, code, self.quote = scan(line, self.depth, self.quote)
+        self.backslash = code.endswith("\\") and not self.quote
+        if self.depth <= 0 and not self.quote and code.endswith(":"):
             self.block = True
 
     @property
     def open(self) -> bool:
-        """The last line cannot end the statement: a bracket is open or it ends in `\\`."""
-        return self.depth > 0 or self.backslash
+        """The last line cannot end the statement: a bracket or a triple-quoted string is open,
+        or it ends in `\\`."""
+        return self.depth > 0 or self.backslash or self.quote is not None
 
 
 def _indented(line: str) -> bool:

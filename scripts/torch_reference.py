@@ -58,6 +58,8 @@ class TorchNS:
     pow, mod, maximum, minimum, where = torch.pow, torch.remainder, torch.maximum, torch.minimum, torch.where
     matmul, dot, outer, trace = torch.matmul, torch.dot, torch.outer, torch.trace
     inv, det = torch.linalg.inv, torch.linalg.det
+    erf = torch.erf
+    nn = tF                       # torch.nn.functional: gradcli.autograd.nn has its names
     rdiv_number = staticmethod(lambda number, t: number / t)   # torch: t.reciprocal() * number
 
     @staticmethod
@@ -406,6 +408,37 @@ case("kink_logsumexp_neg_inf", "lambda x: T.logsumexp(x, axis=0)", [-math.inf, 0
 # number / tensor as the language computes it (reciprocal, then MulBackward0); fixed inputs, so the
 # random draws of every case above stay as they were
 case("rdiv_number_reciprocal", "lambda x: T.rdiv_number(2.0, x)", [0.7, -1.3, 2.0], second=True)
+
+# torch.nn.functional (fixed inputs: the random draws of every case above stay as they were)
+LOGITS = [[1.5, -0.3, 0.8], [-2.0, 0.1, 3.5]]
+TARGET = [[1.0, 0.0, 1.0], [0.0, 0.5, 1.0]]
+PROBS = [[0.9, 0.2, 0.6], [0.05, 0.5, 0.99]]
+for r in ("mean", "sum", "none"):
+    case(f"nn_bce_with_logits_{r}", f"lambda x, t: T.nn.binary_cross_entropy_with_logits(x, t, reduction='{r}')",
+         LOGITS, TARGET)
+    case(f"nn_bce_with_logits_weights_{r}", "lambda x, t: T.nn.binary_cross_entropy_with_logits(x, t, "
+         f"weight=T.tensor([0.5, 2.0, 1.0]), pos_weight=T.tensor([3.0, 1.0, 0.5]), reduction='{r}')", LOGITS, TARGET)
+    case(f"nn_bce_{r}", f"lambda p, t: T.nn.binary_cross_entropy(p, t, weight=T.tensor([[2.0], [0.5]]), reduction='{r}')",
+         PROBS, TARGET)
+    case(f"nn_mse_{r}", f"lambda x, t: T.nn.mse_loss(x, t, reduction='{r}')", LOGITS, TARGET)
+    case(f"nn_l1_{r}", f"lambda x, t: T.nn.l1_loss(x, t, reduction='{r}')", LOGITS, TARGET)
+    case(f"nn_smooth_l1_{r}", f"lambda x, t: T.nn.smooth_l1_loss(x, t, reduction='{r}', beta=0.5)", LOGITS, TARGET)
+    case(f"nn_huber_{r}", f"lambda x, t: T.nn.huber_loss(x, t, reduction='{r}', delta=0.7)", LOGITS, TARGET)
+    case(f"nn_nll_{r}", "lambda x: T.nn.nll_loss(x, T.tensor([2, 0]), weight=T.tensor([1.0, 2.0, 0.5]), "
+         f"reduction='{r}')", LOGITS)
+    case(f"nn_cross_entropy_{r}", f"lambda x: T.nn.cross_entropy(x, T.tensor([2, -100]), reduction='{r}', "
+         "label_smoothing=0.1)", LOGITS)
+    case(f"nn_cross_entropy_probs_{r}", f"lambda x, t: T.nn.cross_entropy(x, t, reduction='{r}')", LOGITS, PROBS)
+    case(f"nn_nll2d_{r}", f"lambda x: T.nn.nll_loss(x, T.tensor([[1, 2]]), reduction='{r}')",
+         [[[0.5, -0.2], [1.0, 0.3], [-0.4, 0.8]]])
+for name, src in [("leaky_relu", "T.nn.leaky_relu(x, 0.2)"), ("elu", "T.nn.elu(x, alpha=0.5)"),
+                  ("gelu", "T.nn.gelu(x)"), ("gelu_tanh", "T.nn.gelu(x, approximate='tanh')"),
+                  ("silu", "T.nn.silu(x)"), ("softplus_beta", "T.nn.softplus(x, beta=2.0, threshold=3.0)"),
+                  ("erf", "T.erf(x)"), ("normalize", "T.nn.normalize(x)"), ("normalize_p1", "T.nn.normalize(x, 1.0, 0)")]:
+    case(f"nn_{name}", f"lambda x: {src}", [[-2.5, -0.5, 0.3], [0.4, 1.5, 3.0]])
+case("nn_linear", "lambda x, w, b: T.nn.linear(x, w, b)", LOGITS, [[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]], [0.1, -0.2])
+case("nn_linear_1d", "lambda x, w, b: T.nn.linear(x, w, b)", [1.5, -0.3, 0.8], [[0.5, -1.0, 2.0]], [0.1])
+case("nn_linear_no_bias", "lambda x, w: T.nn.linear(x, w)", LOGITS, [[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]])
 
 
 # ----- run torch -----

@@ -13,6 +13,7 @@ sp = pytest.importorskip("sympy")
 
 from gradcli import autograd as ag  # noqa: E402
 from gradcli.autograd import functions as fn  # noqa: E402
+from gradcli.autograd import nn  # noqa: E402
 from gradcli.autograd import ops  # noqa: E402
 from gradcli.autograd.tensor import Tensor, mode  # noqa: E402
 from gradcli.autograd.symbolic_trace import jacobians  # noqa: E402
@@ -110,6 +111,30 @@ EXAMPLES = {
     "trace": [(fn.trace, [any_(2, 2)])],
     "inv": [(fn.inv, [square()])],
     "det": [(fn.det, [square()])],
+    # torch.nn.functional
+    "erf": [(fn.erf, [any_(3)])],
+    "binary_cross_entropy_with_logits": [
+        (lambda a, b: nn.binary_cross_entropy_with_logits(a, b), [any_(2, 2), P.uniform(0, 1, (2, 2))]),
+        (lambda a, b: nn.binary_cross_entropy_with_logits(a, b, weight=fn.tensor([0.5, 2.0]),
+                                                          pos_weight=fn.tensor([3.0, 0.5]), reduction="none"),
+         [any_(2, 2), P.uniform(0, 1, (2, 2))])],
+    "binary_cross_entropy": [
+        (lambda a, b: nn.binary_cross_entropy(a, b, weight=fn.tensor([2.0, 1.0]), reduction="sum"),
+         [P.uniform(0.1, 0.9, (2,)), P.uniform(0, 1, (2,))])],
+    "mse_loss": [(lambda a, b: nn.mse_loss(a, b), [any_(3), any_(3)])],
+    "smooth_l1_loss": [(lambda a, b: nn.smooth_l1_loss(a, b, reduction="none", beta=0.5),
+                        [np.array([0.1, 2.0, -1.5]), np.array([0.3, 0.0, 0.5])])],
+    "huber_loss": [(lambda a, b: nn.huber_loss(a, b, reduction="sum", delta=0.5),
+                    [np.array([0.1, 2.0, -1.5]), np.array([0.3, 0.0, 0.5])])],
+    "nll_loss": [(lambda a: nn.cross_entropy(a, fn.tensor([1.0, 0.0])), [any_(2, 3)]),
+                 (lambda a: nn.nll_loss(a, fn.tensor([2.0, -100.0]), weight=fn.tensor([1.0, 2.0, 0.5]),
+                                        reduction="none"), [any_(2, 3)])],
+    "leaky_relu": [(lambda a: nn.leaky_relu(a, 0.2), [any_(4)])],
+    "elu": [(lambda a: nn.elu(a, alpha=0.5), [any_(4)])],
+    "gelu": [(nn.gelu, [any_(3)]), (lambda a: nn.gelu(a, approximate="tanh"), [any_(3)])],
+    "silu": [(nn.silu, [any_(3)])],
+    "softplus_beta": [(lambda a: nn.softplus(a, beta=2.0, threshold=2.0), [any_(4)])],
+    "addmm": [(nn.linear, [any_(2, 3), any_(2, 3), any_(2)])],
     "stack": [(lambda a, b: fn.stack([a, b], 1), [any_(2), any_(2)])],
     "cat": [(lambda a, b: fn.cat([a, b]), [any_(2), any_(3)])],
 }

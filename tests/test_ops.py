@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import gradcli.autograd as ag
-from gradcli.autograd import functions, ops
+from gradcli.autograd import functions, nn, ops
 from gradcli.autograd.tensor import Tensor, apply
 
 EPS1, EPS2 = 1e-6, 1e-5
@@ -313,6 +313,91 @@ def _pos(rng, shape):
     return U(rng, shape, 0.3, 2.0)
 
 
+# ----- torch.nn.functional: every loss with each reduction, the optional weights as constants -----
+
+REDUCTIONS = ("mean", "sum", "none")
+LOSS_SHAPES = [(), (4,), (2, 3), (2, 1, 3)]
+
+
+def _loss_cases(f, sample_x, sample_t, extra=None, shapes=LOSS_SHAPES, **kw):
+    """f(x, t, reduction=r, **extra) for each reduction and shape, x and t both differentiated."""
+    def gen(rng):
+        out = []
+        for r in REDUCTIONS:
+            for s in list(shapes) + [random_shape(rng)]:
+                out.append(Case(lambda x, t, r=r: f(x, t, reduction=r, **(extra or {})),
+                                [sample_x(rng, s), sample_t(rng, s)], f"{r} {s} {extra or ''}", **kw))
+        return out
+    return gen
+
+
+def _bce_logits_cases(rng):
+    out = _loss_cases(nn.binary_cross_entropy_with_logits, lambda rng, s: U(rng, s, -4, 4),
+                      lambda rng, s: U(rng, s, 0, 1))(rng)
+    w, pw = ag.tensor([0.5, 2.0, 1.5]), ag.tensor([3.0, 1.0, 0.25])
+    for r in REDUCTIONS:      # weight and pos_weight broadcast over the last axis
+        out.append(Case(lambda x, t, r=r: nn.binary_cross_entropy_with_logits(
+            x, t, weight=w, pos_weight=pw, reduction=r), [U(rng, (2, 3), -3, 3), U(rng, (2, 3), 0, 1)],
+            f"{r} weight pos_weight"))
+        out.append(Case(lambda x, t, r=r: nn.binary_cross_entropy_with_logits(x, t, pos_weight=pw, reduction=r),
+                        [U(rng, (4, 3), -3, 3), U(rng, (4, 3), 0, 1)], f"{r} pos_weight"))
+    out.append(Case(nn.binary_cross_entropy_with_logits, [np.array([-40.0, 40.0, 0.5]), np.array([1.0, 0.0, 0.3])],
+                    "saturated logits"))
+    return out
+
+
+def _bce_cases(rng):
+    out = _loss_cases(nn.binary_cross_entropy, lambda rng, s: U(rng, s, 0.05, 0.95),
+                      lambda rng, s: U(rng, s, 0, 1))(rng)
+    w = ag.tensor([[2.0], [0.5]])
+    out += [Case(lambda x, t, r=r: nn.binary_cross_entropy(x, t, weight=w, reduction=r),
+                 [U(rng, (2, 3), 0.1, 0.9), U(rng, (2, 3), 0, 1)], f"{r} weight") for r in REDUCTIONS]
+    return out
+
+
+def _apart(beta):
+    """Pairs (x, t) with |x - t| away from beta, where the loss changes formula."""
+    def valid(a, b):
+        return bool(np.all(np.abs(np.abs(a - b) - beta) > 0.05))
+    return valid
+
+
+def _piecewise_loss_cases(f, param):
+    def gen(rng):
+        out = []
+        for r in REDUCTIONS:
+            for v in (1.0, 0.3):
+                out += binary(lambda a, b, r=r, v=v: f(a, b, reduction=r, **{param: v}),
+                              lambda rng, s: U(rng, s, -2, 2), valid=_apart(v),
+                              pairs=[((4,), (4,)), ((2, 3), (2, 3)), ((3, 1), (4,)), ((), (2, 3))])(rng)
+        return out
+    return gen
+
+
+def _nll_cases(rng):
+    out = []
+    layouts = [((4, 3), [2, 0, 1, 2], None, -100), ((3,), 1, None, -100),
+               ((2, 3, 4), [[0, 2, 1, 1], [2, 2, 0, 1]], None, -100),
+               ((4, 3), [2, 0, 1, 2], [0.5, 2.0, 1.0], -100), ((4, 3), [2, 0, 1, 0], [0.5, 2.0, 1.0], 0)]
+    for shape, target, weight, ignore in layouts:
+        for r in REDUCTIONS:
+            t = ag.tensor(target)
+            w = None if weight is None else ag.tensor(weight)
+            out.append(Case(lambda x, t=t, w=w, r=r, i=ignore: nn.nll_loss(x, t, w, ignore_index=i, reduction=r),
+                            [U(rng, shape, -3, 0)], f"{r} {shape} weight={weight} ignore={ignore}"))
+            out.append(Case(lambda x, t=t, w=w, r=r, i=ignore: nn.cross_entropy(x, t, w, ignore_index=i, reduction=r,
+                                                                             label_smoothing=0.1),
+                            [U(rng, shape, -2, 2)], f"cross_entropy {r} {shape} weight={weight}"))
+    return out
+
+
+def _linear_cases(rng):
+    return [Case(nn.linear, [U(rng, (2, 3)), U(rng, (4, 3)), U(rng, (4,))], "2-d with bias"),
+            Case(nn.linear, [U(rng, (3,)), U(rng, (4, 3)), U(rng, (4,))], "1-d with bias"),
+            Case(nn.linear, [U(rng, (2, 2, 3)), U(rng, (4, 3)), U(rng, (1,))], "3-d, bias broadcast"),
+            Case(lambda b, a, m: apply(ops.ADDMM, (b, a, m)), [U(rng, ()), U(rng, (2, 3)), U(rng, (3, 2))], "addmm")]
+
+
 CASES: dict[str, Callable] = {
     # arithmetic (broadcasting); plain-number operands take the CONST path of binary_fn
     "add": join(binary(lambda a, b: a + b, U),
@@ -326,7 +411,18 @@ CASES: dict[str, Callable] = {
                       lambda rng: Case(lambda a, b: ag.outer(a, b), [U(rng, (3,)), U(rng, (2,))], "outer"))),
     "div": join(binary(lambda a, b: a / b, U, signed),
                 fixed(lambda rng: Case(lambda b: 2.0 / b, [signed(rng, (3,))], "2 / t"),
-                      lambda rng: Case(lambda a: a / 3.0, [U(rng, (3,))], "t / 3"))),
+                      lambda rng: Case(lambda a: a / 3.0, [U(rng, (3,))], "t / 3"),
+                      *[lambda rng, r=r: Case(lambda x, t: nn.cross_entropy(x, t, reduction=r),
+                                              [U(rng, (3, 4)), U(rng, (3, 4), 0, 1)],
+                                              f"cross_entropy of probabilities, {r} (DivBackward1)")
+                        for r in REDUCTIONS],
+                      lambda rng: Case(lambda x, t: nn.cross_entropy(x, t, weight=ag.tensor([1.0, 2.0, 0.5]),
+                                                                     label_smoothing=0.2),
+                                       [U(rng, (2, 3, 2)), U(rng, (2, 3, 2), 0, 1)],
+                                       "cross_entropy of probabilities, weight, smoothing"),
+                      lambda rng: Case(lambda x: nn.normalize(x), [U(rng, (3, 4))], "normalize"),
+                      lambda rng: Case(lambda x: nn.normalize(x, p=1.0, axis=0), [signed(rng, (3, 4))],
+                                       "normalize p=1 axis=0"))),
     # t ** number (PyTorch's special cases 3, -2 and -0.5 among them), t ** constant tensor
     "pow": join(fixed(*[lambda rng, e=e: Case(lambda a: a ** e, [_pos(rng, (2, 3))], f"t ** {e}")
                         for e in (2.0, 3.0, -2.0, -0.5, 0.5, -1.0, 1.5, -2.5)]),
@@ -342,6 +438,25 @@ CASES: dict[str, Callable] = {
     "pow1": join(binary(lambda a, b: a ** b, _pos, lambda rng, s: U(rng, s, -2, 2)),
                  fixed(lambda rng: Case(lambda b: 2.0 ** b, [U(rng, (3,))], "2 ** t"))),
     "mod": _mod_cases,
+    # torch.nn.functional
+    "binary_cross_entropy_with_logits": _bce_logits_cases,
+    "binary_cross_entropy": _bce_cases,
+    "mse_loss": join(*[binary(lambda a, b, r=r: nn.mse_loss(a, b, reduction=r), U) for r in REDUCTIONS]),
+    "smooth_l1_loss": _piecewise_loss_cases(nn.smooth_l1_loss, "beta"),
+    "huber_loss": _piecewise_loss_cases(nn.huber_loss, "delta"),
+    "nll_loss": _nll_cases,
+    "leaky_relu": join(unary(nn.leaky_relu, lambda rng, s: away(rng, s, -2, 2)),
+                       unary(lambda x: nn.leaky_relu(x, 0.2), lambda rng, s: away(rng, s, -2, 2))),
+    "elu": join(unary(nn.elu, lambda rng, s: away(rng, s, -2, 2)),
+                unary(lambda x: nn.elu(x, alpha=0.5), lambda rng, s: away(rng, s, -2, 2))),
+    "gelu": join(unary(nn.gelu, lambda rng, s: U(rng, s, -3, 3)),
+                 unary(lambda x: nn.gelu(x, approximate="tanh"), lambda rng, s: U(rng, s, -3, 3))),
+    "silu": unary(nn.silu, lambda rng, s: U(rng, s, -4, 4)),
+    "softplus_beta": join(unary(lambda x: nn.softplus(x, beta=2.0), lambda rng, s: U(rng, s, -4, 4)),
+                          unary(lambda x: nn.softplus(x, beta=0.5, threshold=1.0),
+                                lambda rng, s: away(rng, s, -5, 5, (2.0,), 0.1))),
+    "erf": unary(ag.erf, lambda rng, s: U(rng, s, -2, 2)),
+    "addmm": _linear_cases,
     # the backward functions of activations, ops of their own (what create_graph=True records)
     "tanh_backward": same_shape(lambda g, y: apply(ops.TANH_BACKWARD, (g, y)), U),
     "sigmoid_backward": same_shape(lambda g, y: apply(ops.SIGMOID_BACKWARD, (g, y)), U),

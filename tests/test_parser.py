@@ -3,6 +3,7 @@ DESIGN.md rules 4, 6 and 8 (nothing recursive, errors in words with spans, the R
 from __future__ import annotations
 
 import random
+import re
 import time
 
 import pytest
@@ -146,10 +147,43 @@ def test_numbers_are_floats(src, value):
     ('"abc"', "abc"), ("'abc'", "abc"), (r'"a\nb\tc"', "a\nb\tc"), (r"'it\'s'", "it's"),
     (r'"say \"hi\""', 'say "hi"'), (r'"back\\slash"', "back\\slash"), ('"中文"', "中文"),
     (r'"\u00e9\x41"', "éA"), (r'"\d"', "\\d"), ('""', ""),
+    ('"""a\nb"""', "a\nb"), ("'''it's'''", "it's"), ('"""a""b"""', 'a""b'), (r'r"\n\d"', "\\n\\d"),
+    ('u"x"', "x"), ('"a" \'b\' """c"""', "abc"), (r'"\101\N{GREEK SMALL LETTER BETA}"', "Aβ"),
+    ('"a\\\nb"', "ab"), ('f"plain"', "plain"), ('f"{{}}"', "{}"),
 ])
 def test_strings_decode_escapes(src, value):
     node = expr(src)
     assert type(node) is A.Str and node.value == value
+
+
+def test_multiline_strings_keep_line_numbers_and_spans():
+    prog = parse('x = """a\nbc"""\ny = 1\n')
+    s = prog.body[0].value
+    assert (s.span.line, s.span.column, s.span.end_line, s.span.end_column) == (1, 5, 2, 6)
+    assert prog.body[1].span.line == 3
+
+
+def test_fstring_fields_are_parsed_where_they_stand():
+    node = expr('f"a{x + 1!r:>{w}}b"')
+    assert type(node) is A.FString and node.values[0] == "a" and node.values[-1] == "b"
+    field = node.values[1]
+    assert type(field) is A.FormattedValue and field.conversion == "r"
+    assert show(field.value) == "(x + 1)" and field.value.span.column == 5
+    spec = field.format_spec
+    assert spec.values[0] == ">" and type(spec.values[1]) is A.FormattedValue
+    node = parse('f"""\n  {\n y}"""\n').body[0].value
+    assert (node.values[1].value.span.line, node.values[1].value.span.column) == (3, 2)
+
+
+@pytest.mark.parametrize("src, message", [
+    ('f"{}"', "empty expression"), ('f"{x!z}"', "invalid conversion"), ('f"}"', "single '}'"),
+    ('f"{x"', "expecting '}'"), ('f"{(x]}"', "does not match"), ('f"{x)}"', "unmatched ')'"),
+    ('f"{x:{y:{z}}}"', "nested too deeply"), ('f"{a#b}"', "'#'"), (r'f"{\n}"', "backslash"),
+    ('x = """abc', "unterminated triple-quoted string"), ('f"{x +}"', "after '+'"),
+])
+def test_string_syntax_errors(src, message):
+    with pytest.raises(GSyntaxError, match=re.escape(message)):
+        parse(src)
 
 
 def test_calls_separate_positional_and_keyword_arguments():

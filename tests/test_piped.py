@@ -172,11 +172,11 @@ def test_blocks_functions_and_else_elif():
            "f(3)\n"
            "x = 5\n"
            "if x < 0:\n"
-           "    'neg'\n"
+           "    print('neg')\n"
            "elif x < 3:\n"
-           "    'small'\n"
+           "    print('small')\n"
            "else:\n"
-           "    'big'\n"
+           "    print('big')\n"
            "while x > 1:\n"
            "    x = x - 2\n"
            "\n"
@@ -212,7 +212,7 @@ def test_the_pytorch_tutorial_steps():
 
 
 def test_json_values_of_every_kind():
-    proc = gradcli("--json", input="ones(2)\nTrue\n'hi'\n(1, 2)\nprint(3)\n")
+    proc = gradcli("--json", input="ones(2)\nTrue\n'h' + 'i'\n(1, 2)\nprint(3)\n")
     docs = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [d.get("value") for d in docs[:4]] == [[1.0, 1.0], True, "hi", [1.0, 2.0]]
     assert docs[4] == {"ok": True, "input": "print(3)", "printed": "3"}
@@ -271,6 +271,15 @@ def test_shape_of_lines():
     assert Shape(["a = 1 + \\"]).open
     assert not Shape(["s = '(' # ("]).open           # brackets in strings and comments
     assert not Shape(["t[1:"]).block                  # a ':' inside brackets opens nothing
+    assert Shape(['s = """abc']).open and Shape(['"""', "# (not a comment", "if x:"]).open
+    assert not Shape(['"""doc', 'more"""']).open and not Shape(['s = """a""" + \'(\''] ).open
+    assert not Shape(['"""a \\""" b"""']).open           # an escaped quote does not close it
+    assert not Shape(['"""doc', 'ends here:"""']).block
+
+
+def test_piped_triple_quoted_strings_and_docstrings():
+    proc = gradcli(input='"""A docstring\nover (lines\n"""\nx = f"""{1 +\n 2}!\n"""\nx\nlen(x)\n')
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "3!\n3\n", "")
 
 
 def test_ready_for_the_repl():

@@ -60,6 +60,20 @@ OPS = {
     "tan": ["tan(a)"], "tanh": ["tanh(a)"], "tanh_backward": ["tanh(a)"],
     "threshold_backward": ["relu(a)"], "trace": ["trace(m)"], "var": ["var(a)", "var(m, axis=1)"],
     "where": ["where(a > b, a, b)"],
+    # torch.nn.functional
+    "binary_cross_entropy_with_logits": ["torch.nn.functional.binary_cross_entropy_with_logits(a, b)",
+                                         "torch.nn.functional.binary_cross_entropy_with_logits(a, b, weight=b, "
+                                         "pos_weight=a, reduction='none')"],
+    "binary_cross_entropy": ["torch.nn.functional.binary_cross_entropy(sigmoid(a), sigmoid(b), reduction='sum')"],
+    "mse_loss": ["torch.nn.functional.mse_loss(a, b)", "torch.nn.functional.mse_loss(a, s, reduction='none')"],
+    "smooth_l1_loss": ["torch.nn.functional.smooth_l1_loss(a, b, beta=0.5)"],
+    "huber_loss": ["torch.nn.functional.huber_loss(a, b, reduction='sum')"],
+    "nll_loss": ["torch.nn.functional.nll_loss(m, zeros(len(m)))",
+                 "torch.nn.functional.cross_entropy(m, zeros(len(m)), label_smoothing=0.1)"],
+    "leaky_relu": ["torch.nn.functional.leaky_relu(a)"], "elu": ["torch.nn.functional.elu(a)"],
+    "gelu": ["torch.nn.functional.gelu(a)", "torch.nn.functional.gelu(a, approximate='tanh')"],
+    "silu": ["torch.nn.functional.silu(a)"], "softplus_beta": ["torch.nn.functional.softplus(a, beta=2)"],
+    "erf": ["torch.erf(a)"], "addmm": ["torch.nn.functional.linear(m, m, a[0:len(m)])"],
 }
 NOT_IN_G = {"logical_and", "logical_or", "logical_not"}    # no G syntax applies them
 

@@ -152,6 +152,7 @@ asin, acos, atan = _unary(_ops.ASIN), _unary(_ops.ACOS), _unary(_ops.ATAN)
 sinh, cosh, tanh = _unary(_ops.SINH), _unary(_ops.COSH), _unary(_ops.TANH)
 sigmoid, relu, softplus, abs = _unary(_ops.SIGMOID), _unary(_ops.RELU), _unary(_ops.SOFTPLUS), _unary(_ops.ABS)  # noqa: A001,E501
 sign, floor, ceil = _unary(_ops.SIGN), _unary(_ops.FLOOR), _unary(_ops.CEIL)
+erf = _unary(_ops.ERF)
 
 
 def _nondiff_unary(op):

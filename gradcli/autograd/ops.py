@@ -520,6 +520,7 @@ DIV = defop("div", "DivBackward0", lambda p, a, b: a / b,
             sym=lambda S, p, a, b: a / b,
             formula=("∂/∂a = grad / b", "∂/∂b = -grad · a / b²"), broadcast=True, fast=operator.truediv,
             reads=((1,), (0, 1)))
+DIV1 = DIV.renamed("DivBackward1")   # t / number inside PyTorch's C++ (cross_entropy of probabilities)
 POW = defop("pow", "PowBackward0", lambda p, a, b: torch_pow(a, b), _pow_vjp_a, _pow_vjp_b,
             sym=lambda S, p, a, b: S.pow(a, b),
             formula=("∂/∂a = grad · b · a^(b-1)", "∂/∂b = grad · a^b · log(a)"), broadcast=True,
@@ -648,6 +649,7 @@ CLAMP = defop("clamp", "ClampBackward1",
                                             & ((x <= p[1]) if p[1] is not None else True), g, 0.0),
               sym=lambda S, p, x: S.clamp(x, *p),
               formula="∂/∂x = grad where min ≤ x ≤ max (bounds included), else 0")
+CLAMP_MIN = CLAMP.renamed("ClampMinBackward0")   # t.clamp_min(eps) (F.normalize)
 
 # ----- reductions: p = (axes or None, keepdims) -----
 SUM = defop("sum", "SumBackward1", lambda p, x: torch_sum(x, p[0], p[1]),
@@ -758,6 +760,302 @@ LOG_SOFTMAX_BACKWARD = defop("log_softmax_backward", "LogSoftmaxBackwardDataBack
                              lambda F, G, _, p, g, y: -F.sum(g, p, True) * F.exp(y) * G,
                              sym=lambda S, p, g, y: g - S.exp(y) * S.sum(g, (p,), True),
                              formula=("∂/∂grad = grad' - Σ grad' · exp(y)", "∂/∂y = -Σ grad · exp(y) · grad'"))
+
+# ----- torch.nn.functional: losses and activations, with PyTorch's kernels and node names -----
+# A loss's parameter p starts with its reduction: 'none' keeps the elementwise losses, 'sum' and
+# 'mean' reduce every element, in PyTorch's order (torch_sum, torch_mean). The VJPs follow
+# PyTorch's backward formulas (FunctionsManual.cpp), order of operations included: the elementwise
+# derivative, times the incoming gradient, times the weight, then divided by the count for 'mean'.
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return torch_mean(loss)
+    if reduction == "sum":
+        return torch_sum(loss)
+    return loss
+
+
+def _loss_grad(F, d, g, shape, reduction, w=None):
+    """d·grad (·w) (/n for 'mean'): an elementwise derivative `d` times the reduced gradient."""
+    if reduction != "none":
+        g = F.broadcast_to(g, shape)
+    r = d * g
+    if w is not None:
+        r = r * w
+    return r / _count(shape, None) if reduction == "mean" else r
+
+
+def _shape_of(*xs):
+    return np.broadcast_shapes(*[x.shape for x in xs])
+
+
+def _log_sigmoid(F, x):
+    """log σ(x) as PyTorch's kernel computes it: min(x, 0) - log1p(exp(-|x|))."""
+    return F.minimum(x, 0.0) - F.log1p(F.exp(-F.abs(x)))
+
+
+def _bce_logits_forward(p, x, t, w, pw):
+    reduction, has_w, has_pw = p
+    ls = _log_sigmoid(NumpyF, x)
+    if has_pw:
+        ls = ls * ((pw - 1.0) * t + 1.0)
+    loss = (1.0 - t) * x - ls
+    return _reduce(loss * w if has_w else loss, reduction)
+
+
+def _bce_logits_vjp_x(F, g, y, p, x, t, w, pw):
+    reduction, has_w, has_pw = p
+    if has_pw:
+        pt = pw * t
+        d = (pt + 1.0 - t) * F.sigmoid(x) - pt
+    else:
+        d = F.sigmoid(x) - t
+    return _loss_grad(F, d, g, _shape_of(x, t, w, pw), reduction, w if has_w else None)
+
+
+def _bce_logits_vjp_t(F, g, y, p, x, t, w, pw):
+    reduction, has_w, has_pw = p
+    d = _log_sigmoid(F, -x) - _log_sigmoid(F, x) * pw if has_pw else -x
+    return _loss_grad(F, d, g, _shape_of(x, t, w, pw), reduction, w if has_w else None)
+
+
+def _bce_forward(p, x, t, w):
+    reduction, has_w = p
+    if not (np.all((x >= 0) & (x <= 1))):
+        raise GValueError("binary_cross_entropy: all elements of input should be between 0 and 1")
+    if not (np.all((t >= 0) & (t <= 1))):
+        raise GValueError("binary_cross_entropy: all elements of target should be between 0 and 1")
+    loss = (t - 1.0) * np.maximum(np.log1p(-x), -100.0) - t * np.maximum(np.log(x), -100.0)
+    return _reduce(loss * w if has_w else loss, reduction)
+
+
+def _bce_vjp_x(F, g, y, p, x, t, w):
+    reduction, has_w = p
+    d = (x - t) / F.maximum((1.0 - x) * x, 1e-12)
+    return _loss_grad(F, d, g, _shape_of(x, t, w), reduction, w if has_w else None)
+
+
+def _bce_vjp_t(F, g, y, p, x, t, w):
+    reduction, has_w = p
+    d = -F.log(x / (1.0 - x))                       # -logit(x)
+    return _loss_grad(F, d, g, _shape_of(x, t, w), reduction, w if has_w else None)
+
+
+def _smooth_l1_forward(p, x, t):
+    reduction, beta = p
+    z = np.abs(x - t)
+    return _reduce(np.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta), reduction)
+
+
+def _smooth_l1_vjp(sign):
+    def vjp(F, g, y, p, x, t):
+        reduction, beta = p
+        d = x - t
+        d = F.where(d < -beta, -1.0, F.where(d > beta, 1.0, d / beta))
+        return _loss_grad(F, d if sign > 0 else -d, g, _shape_of(x, t), reduction)
+    return vjp
+
+
+def _huber_forward(p, x, t):
+    reduction, delta = p
+    z = np.abs(x - t)
+    return _reduce(np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)), reduction)
+
+
+def _huber_vjp(sign):
+    def vjp(F, g, y, p, x, t):
+        reduction, delta = p
+        d = x - t
+        d = F.where(d < -delta, -delta, F.where(d > delta, delta, d))
+        return _loss_grad(F, d if sign > 0 else -d, g, _shape_of(x, t), reduction)
+    return vjp
+
+
+def _nll_forward(p, x):
+    """p = (reduction, M, class axis, total weight): M holds -weight[target] at each sample's
+    target class and 0 elsewhere (ignored samples: 0), so each loss is one product."""
+    reduction, m, axis, total = p
+    loss = np.sum(np.where(m != 0, m * x, 0.0), axis=axis)    # +0 for an ignored sample
+    if reduction == "mean":
+        return torch_sum(loss) / total
+    return torch_sum(loss) if reduction == "sum" else loss
+
+
+def _nll_vjp(F, g, y, p, x):
+    reduction, m, axis, total = p
+    if reduction != "none":
+        g = F.broadcast_to(g, np.shape(np.sum(m, axis=axis)))
+        if reduction == "mean":
+            g = g / total
+    return F.where(m != 0, F.unsqueeze(g, axis) * m, 0.0)     # +0 off the target classes
+
+
+def _leaky_relu_vjp(F, g, y, p, x):
+    return F.where(x > 0.0, g, g * p)
+
+
+def _elu_forward(p, x):
+    return np.where(x > 0.0, x, p * np.expm1(x))
+
+
+def _elu_vjp(F, g, y, p, x):
+    return F.where(x > 0.0, g, g * (p * F.exp(x)))
+
+
+_SQRT1_2 = 0.7071067811865476                      # M_SQRT1_2
+_GELU_ALPHA = 1.1283791670955126 * _SQRT1_2 * 0.5   # M_2_SQRTPI · M_SQRT1_2 · 0.5
+_GELU_BETA = 1.4142135623730951 * 1.1283791670955126 * 0.5   # √2 · 2/√π · ½ = √(2/π)
+_GELU_KAPPA = 0.044715
+
+
+_erf_each = np.frompyfunc(math.erf, 1, 1)    # numpy has no erf; the C library's, element by element
+
+
+def _erf_np(x):
+    x = np.asarray(x, dtype=np.float64)
+    if not x.ndim:
+        return np.float64(math.erf(x))
+    return _erf_each(x).astype(np.float64) if x.size else np.empty(x.shape)
+
+
+def _gelu_forward(p, x):
+    if p == "tanh":
+        return 0.5 * x * (1.0 + torch_tanh(_GELU_BETA * (x + _GELU_KAPPA * (x * x * x))))
+    return x * 0.5 * (1.0 + _erf_np(x * _SQRT1_2))
+
+
+def _gelu_vjp(F, g, y, p, x):
+    """PyTorch's GeluBackward: grad · (Φ(x) + x·φ(x)), or the derivative of the tanh form."""
+    if p == "tanh":
+        x_sq = x * x
+        inner = _GELU_BETA * (x + _GELU_KAPPA * (x_sq * x))
+        th = F.tanh(inner)
+        left = 0.5 * x
+        right = 1.0 + th
+        right_derivative = left * (1.0 - th * th) * _GELU_BETA * (1.0 + 3.0 * _GELU_KAPPA * x_sq)
+        return g * (0.5 * right + right_derivative)
+    cdf = 0.5 * (1.0 + F.erf(x * _SQRT1_2))
+    pdf = F.exp(-0.5 * (x * x)) * _GELU_ALPHA
+    return g * (cdf + x * pdf)
+
+
+def _softplus_beta_forward(p, x):
+    beta, threshold = p
+    bx = x * beta
+    return np.where(bx > threshold, x, np.log1p(np.exp(np.minimum(bx, threshold))) / beta)
+
+
+def _softplus_beta_vjp(F, g, y, p, x):
+    beta, threshold = p
+    bx = x * beta
+    z = F.exp(F.minimum(bx, threshold))
+    return F.where(bx > threshold, g, g * z / (z + 1.0))
+
+
+def _silu_vjp(F, g, y, p, x):
+    s = 1.0 / (1.0 + F.exp(-x))
+    return g * s * (1.0 + x * (1.0 - s))
+
+
+# The symbolic forms (--formula): the same losses and activations on SymPy object arrays.
+
+def _sym_reduce(S, loss, reduction):
+    return S.mean(loss) if reduction == "mean" else S.sum(loss) if reduction == "sum" else loss
+
+
+def _sym_bce_logits(S, p, x, t, w, pw):
+    reduction, has_w, has_pw = p
+    ls = -S.softplus(-x)                                   # log σ(x)
+    if has_pw:
+        ls = ls * ((pw - 1) * t + 1)
+    loss = (1 - t) * x - ls
+    return _sym_reduce(S, loss * w if has_w else loss, reduction)
+
+
+def _sym_bce(S, p, x, t, w):
+    reduction, has_w = p
+    loss = (t - 1) * S.log(1 - x) - t * S.log(x)
+    return _sym_reduce(S, loss * w if has_w else loss, reduction)
+
+
+def _sym_smooth_l1(S, p, x, t):
+    reduction, beta = p
+    z, b = S.abs(x - t), S.num(beta)
+    return _sym_reduce(S, S.where(S.lt(z, b), z * z / (2 * b), z - b / 2), reduction)
+
+
+def _sym_huber(S, p, x, t):
+    reduction, delta = p
+    z, d = S.abs(x - t), S.num(delta)
+    return _sym_reduce(S, S.where(S.lt(z, d), z * z / 2, d * (z - d / 2)), reduction)
+
+
+def _sym_nll(S, p, x):
+    reduction, m, axis, total = p
+    loss = S.sum(S.const(m) * x, (axis,))
+    if reduction == "mean":
+        return S.sum(loss) / S.num(total)
+    return S.sum(loss) if reduction == "sum" else loss
+
+
+def _sym_gelu(S, p, x):
+    if p == "tanh":
+        return x * (1 + S.tanh(S.num(_GELU_BETA) * (x + S.num(_GELU_KAPPA) * x * x * x))) / 2
+    return x * (1 + S.erf(x * S.num(_SQRT1_2))) / 2
+
+
+def _sym_softplus_beta(S, p, x):
+    beta, threshold = S.num(p[0]), S.num(p[1])
+    return S.where(S.gt(x * beta, threshold), x, S.log1p(S.exp(x * beta)) / beta)
+
+
+ERF = defop("erf", "ErfBackward0", lambda p, x: _erf_np(x),
+            lambda F, g, y, p, x: (1.1283791670955126 * F.exp(-(x * x))) * g,
+            formula="∂/∂x = grad · 2/√π · exp(-x²)", sym=lambda S, p, x: S.erf(x))
+BCE_WITH_LOGITS = defop("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0",
+                        _bce_logits_forward, _bce_logits_vjp_x, _bce_logits_vjp_t, None, None,
+                        formula=("∂/∂x = grad · w · ((pw·t + 1 - t)·σ(x) - pw·t)   (σ(x) - t without pos_weight)",
+                                 "∂/∂t = grad · w · (log σ(-x) - pw · log σ(x))   (-x without pos_weight)",
+                                 "", ""),
+                        broadcast=True, sym=_sym_bce_logits)
+BCE = defop("binary_cross_entropy", "BinaryCrossEntropyBackward0", _bce_forward, _bce_vjp_x, _bce_vjp_t, None,
+            formula=("∂/∂x = grad · w · (x - t) / max(x·(1 - x), 1e-12)", "∂/∂t = grad · w · -logit(x)", ""),
+            broadcast=True, sym=_sym_bce)
+MSE_LOSS = defop("mse_loss", "MseLossBackward0", lambda p, x, t: _reduce((x - t) * (x - t), p),
+                 lambda F, g, y, p, x, t: _loss_grad(F, 2.0 * (x - t), g, _shape_of(x, t), p),
+                 lambda F, g, y, p, x, t: _loss_grad(F, -2.0 * (x - t), g, _shape_of(x, t), p),
+                 formula=("∂/∂x = grad · 2(x - t)", "∂/∂t = -grad · 2(x - t)"), broadcast=True,
+                 sym=lambda S, p, x, t: _sym_reduce(S, (x - t) * (x - t), p))
+SMOOTH_L1_LOSS = defop("smooth_l1_loss", "SmoothL1LossBackward0", _smooth_l1_forward,
+                       _smooth_l1_vjp(1), _smooth_l1_vjp(-1),
+                       formula=("∂/∂x = grad · clamp((x - t) / β, -1, 1)", "∂/∂t = -∂/∂x"), broadcast=True,
+                       sym=_sym_smooth_l1)
+HUBER_LOSS = defop("huber_loss", "HuberLossBackward0", _huber_forward, _huber_vjp(1), _huber_vjp(-1),
+                   formula=("∂/∂x = grad · clamp(x - t, -δ, δ)", "∂/∂t = -∂/∂x"), broadcast=True,
+                   sym=_sym_huber)
+NLL_LOSS = defop("nll_loss", "NllLossBackward0", _nll_forward, _nll_vjp,
+                 formula="∂/∂x = -grad · weight[target] at each sample's target class, else 0 (/ Σ weights for 'mean')",
+                 reads=((),), sym=_sym_nll)
+NLL_LOSS2D = NLL_LOSS.renamed("NllLoss2DBackward0")   # an input with dimensions after the classes
+LEAKY_RELU = defop("leaky_relu", "LeakyReluBackward0", lambda p, x: np.where(x > 0.0, x, x * p),
+                   _leaky_relu_vjp, formula="∂/∂x = grad · (1 if x > 0 else negative_slope)",
+                   sym=lambda S, p, x: S.where(S.gt(x, 0), x, x * S.num(p)))
+ELU = defop("elu", "EluBackward0", _elu_forward, _elu_vjp,
+            formula="∂/∂x = grad · (1 if x > 0 else α·exp(x))",
+            sym=lambda S, p, x: S.where(S.gt(x, 0), x, S.num(p) * (S.exp(x) - 1)))
+GELU = defop("gelu", "GeluBackward0", _gelu_forward, _gelu_vjp, formula="∂/∂x = grad · (Φ(x) + x·φ(x))",
+             sym=_sym_gelu)
+SOFTPLUS_BETA = defop("softplus_beta", "SoftplusBackward0", _softplus_beta_forward, _softplus_beta_vjp,
+                      formula="∂/∂x = grad · σ(β·x)   (grad where β·x > threshold)", sym=_sym_softplus_beta)
+SILU = defop("silu", "SiluBackward0", lambda p, x: x / (1.0 + np.exp(-x)), _silu_vjp,
+             formula="∂/∂x = grad · σ(x) · (1 + x·(1 - σ(x)))", sym=lambda S, p, x: x * S.sigmoid(x))
+# bias + a @ m, as F.linear computes a 2-D input with a bias (torch.addmm)
+ADDMM = defop("addmm", "AddmmBackward0", lambda p, b, a, m: b + np.matmul(a, m),
+              lambda F, g, y, p, b, a, m: g,
+              lambda F, g, y, p, b, a, m: F.matmul(g, F.mT(m)),
+              lambda F, g, y, p, b, a, m: F.matmul(F.mT(a), g),
+              formula=("∂/∂bias = grad", "∂/∂A = grad @ Bᵀ", "∂/∂B = Aᵀ @ grad"), broadcast=True,
+              reads=((), (2,), (1,)), sym=lambda S, p, b, a, m: b + S.matmul(a, m))
 
 # ----- shape -----
 RESHAPE = defop("reshape", "ViewBackward0", lambda p, x: np.reshape(x, p),
@@ -970,6 +1268,8 @@ class NumpyF:
     sigmoid = staticmethod(_sigmoid)
     inv = staticmethod(np.linalg.inv)
     pow = staticmethod(torch_pow)
+    minimum, maximum, log1p = np.minimum, np.maximum, np.log1p
+    tanh, erf = staticmethod(torch_tanh), staticmethod(_erf_np)
 
     @staticmethod
     def rsqrt(x):
@@ -1030,6 +1330,8 @@ class TensorF:
     zeros_like, reshape, permute = _functions.zeros_like, _functions.reshape, _functions.permute
     sum, mean, sigmoid, inv = _functions.sum, _functions.mean, _functions.sigmoid, _functions.inv
     unsqueeze, squeeze = _functions.unsqueeze, _functions.squeeze
+    minimum, maximum, log1p = _functions.minimum, _functions.maximum, _functions.log1p
+    tanh, erf = _functions.tanh, _functions.erf
     prod_others = staticmethod(_prod_others_t)
     pow = staticmethod(_functions.pow)
 

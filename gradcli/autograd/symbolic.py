@@ -132,7 +132,7 @@ class SymF:
     exp, log, sqrt = _map(sp.exp), _map(sp.log), _map(sp.sqrt)
     sin, cos, tan, asin, acos, atan = (_map(sp.sin), _map(sp.cos), _map(sp.tan), _map(sp.asin),
                                        _map(sp.acos), _map(sp.atan))
-    sinh, cosh, tanh = _map(sp.sinh), _map(sp.cosh), _map(sp.tanh)
+    sinh, cosh, tanh, erf = _map(sp.sinh), _map(sp.cosh), _map(sp.tanh), _map(sp.erf)
     abs, sign, floor, ceil = _map(sp.Abs), _map(sp.sign), _map(sp.floor), _map(sp.ceiling)
     relu = _map(_relu)
     heaviside = _map(lambda u: sp.Heaviside(u, 0))

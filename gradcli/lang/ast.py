@@ -53,6 +53,29 @@ class Str(Node):
         self.value = value
 
 
+class FString(Node):
+    # values: str (text, escapes decoded) and FormattedValue, in order: f"loss {x:.4f}"
+    __slots__ = ('values',)
+    _fields = __slots__
+
+    def __init__(self, span, values):
+        self.span = span
+        self.values = values
+
+
+class FormattedValue(Node):
+    # one `{value!conversion:format_spec}` of an f-string; conversion: None, 'r', 's' or 'a';
+    # format_spec: None or an FString (it may hold fields of its own: `{x:{width}}`)
+    __slots__ = ('value', 'conversion', 'format_spec')
+    _fields = __slots__
+
+    def __init__(self, span, value, conversion, format_spec):
+        self.span = span
+        self.value = value
+        self.conversion = conversion
+        self.format_spec = format_spec
+
+
 class Const(Node):
     # value: True, False or None
     __slots__ = ('value',)

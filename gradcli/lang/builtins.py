@@ -14,6 +14,7 @@ import numpy as np
 from .. import autograd as ag
 from .. import limits
 from ..autograd import functions as fn
+from ..autograd import nn
 from ..autograd.tensor import Node, Tensor, as_int, as_tensor, const, norm_data, to_data
 from ..errors import GNameError, GradError, GTypeError, GValueError
 from .values import BuiltinFunction, DType, Namespace, Number, number, type_name
@@ -357,7 +358,9 @@ BUILTINS = _make_builtins()
 
 _dtypes = {n: DType(n) for n in ("float", "float32", "float64", "double", "float16", "half")}
 _functional = Namespace("torch.nn.functional", {
-    n: BUILTINS[n] for n in ("relu", "sigmoid", "tanh", "softplus", "softmax", "log_softmax")})
+    **{n: BUILTINS[n] for n in ("relu", "sigmoid", "tanh")},
+    **{n: _wrap(n, getattr(nn, n)) for n in nn.__all__},
+})
 _nn = Namespace("torch.nn", {"functional": _functional})
 _autograd = Namespace("torch.autograd", {
     "grad": _wrap("torch.autograd.grad", _torch_grad), "Variable": BUILTINS["Variable"],
@@ -380,7 +383,7 @@ TORCH = Namespace("torch", {
     "add": _wrap("add", fn.add), "sub": _wrap("sub", fn.sub), "mul": _wrap("mul", fn.mul),
     "div": _wrap("div", fn.div), "neg": _wrap("neg", fn.neg), "mm": _wrap("mm", fn.matmul),
     "amax": _wrap("amax", fn.amax), "amin": _wrap("amin", fn.amin),
-    "numel": BUILTINS["numel"],
+    "numel": BUILTINS["numel"], "erf": _wrap("erf", fn.erf),
     **_dtypes,
 })
 BUILTINS["torch"] = TORCH

@@ -12,7 +12,7 @@ from ..errors import GNameError, GradcliError, GTypeError, GValueError
 from . import ast as A
 from .builtins import BUILTINS, TENSOR_METHODS, _plain_kwargs
 from .chains import ChainValue, is_long_chain, links, with_value
-from .values import BuiltinFunction, Number, number
+from .values import BuiltinFunction, Number, format_value, number
 
 _Tensor, _Number, _BF = Tensor, Number, BuiltinFunction
 _mode = mode
@@ -45,6 +45,25 @@ class ExprCompiler:
     def e_Str(self, node):
         s = node.value
         return lambda f: s
+
+    def e_FString(self, node):
+        pieces = [p if type(p) is str else self.expr(p) for p in node.values]
+        if len(pieces) == 1 and type(pieces[0]) is not str:
+            return pieces[0]
+        return lambda f: "".join([p if type(p) is str else p(f) for p in pieces])
+
+    def e_FormattedValue(self, node):
+        value, conversion, span = self.expr(node.value), node.conversion, node.value.span
+        spec = self.expr(node.format_spec) if node.format_spec is not None else None
+
+        def ev(f):
+            v = value(f)
+            s = spec(f) if spec is not None else ""
+            try:
+                return format_value(v, conversion, s)
+            except GradcliError as e:
+                raise e.at(span)
+        return ev
 
     def e_Const(self, node):
         v = node.value

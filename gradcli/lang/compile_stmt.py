@@ -158,6 +158,8 @@ class StmtCompiler:
         return ex
 
     def s_ExprStmt(self, node):
+        if type(node.value) is A.Str:               # a docstring: nothing to do, no output
+            return lambda f: None
         value = self.expr(node.value)
         if self.slots is not None:
             def ex_local(f):

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from ..errors import GSyntaxError, LimitError, Span
 from . import ast as A
+from .strings import literal_parts, token_end
 
 __all__ = ["parse", "is_complete"]
 
@@ -277,19 +278,23 @@ def _tab_error(file, line, col):
                    hint="indent with spaces only, or with tabs only")
 
 
-def _lex(text: str, tables: _Tables, file: str, first: int):
-    """Token tuples (type, value, line, column), ending with an ERROR token or the final DEDENTs."""
+def _lex(text: str, tables: _Tables, file: str, first: int, column: int = 1, inner=None):
+    """Token tuples (type, value, line, column), ending with an ERROR token or the final DEDENTs.
+
+    `column` is where `text` starts on line `first` (an f-string's expression); `inner`, an
+    opening token that `text` is inside of (newlines ignored, no indentation read).
+    """
     info = _LexInfo(text, first)
     toks = []
     push = toks.append
     keywords, operand_end, ignore = tables.keywords, _OPERAND_END, tables.ignore
-    line, line_start = first, 0
-    brackets = []
+    line, line_start = first, 1 - column
+    brackets = [inner] if inner else []
     indents = [0]
     alt_indents = [0]    # the widths with a tab as 1 column: they must order lines as `indents`
     prev = None          # does, or the block depends on the tab width (Python's TabError)
     lead = re.match(r"[ \t\f]*", text).end()
-    if lead and text[lead] not in "\n#\\":
+    if lead and not inner and text[lead] not in "\n#\\":
         push(("ERROR", _syntax("unexpected indent", file, first, lead + 1), first, lead + 1))
         return toks, info
     for m in tables.scan(text):
@@ -365,6 +370,21 @@ def _lex(text: str, tables: _Tables, file: str, first: int):
                     push(("ERROR", _syntax(msg, file, line, col), line, col))
                     return toks, info
             push((kind, value, line, col))
+        elif kind == "STRING":
+            value = m.group(kind)
+            start = m.start(kind)
+            col = start - line_start + 1
+            if value[-2:] in ('""', "''") and text[m.end():m.end() + 1] == value[-1] \
+                    and value.lstrip("rRfFuU") == value[-2:]:  # `""` then a quote: `"""` unclosed
+                err = _syntax("unterminated triple-quoted string", file, line, col,
+                              m.end() + 1 - start)
+                err._incomplete = "bracket"        # for is_complete(): more lines may close it
+                push(("ERROR", err, line, col))
+                return toks, info
+            push((kind, value, line, col))
+            if "\n" in value:                      # a string over several lines
+                line += value.count("\n")
+                line_start = start + value.rindex("\n") + 1
         elif kind == "ERROR":
             col = m.start(kind) - line_start + 1
             ch = m.group(kind)
@@ -383,7 +403,7 @@ def _lex(text: str, tables: _Tables, file: str, first: int):
         indents.pop()
         alt_indents.pop()
         toks.append(("_DEDENT", "eof", line, 1))
-    info.open_brackets = brackets
+    info.open_brackets = brackets[1:] if inner else brackets
     return toks, info
 
 
@@ -404,22 +424,9 @@ class _Elif:
 
 
 _CONSTS = {"TRUE": True, "FALSE": False, "NONE": None}
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "0": "\0",
-            "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
-_ESCAPE_RE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
 # Binding power in an `opseq`; equal powers group to the left except `**` (right) and
 # comparisons (one chained Compare).
 _PREC = {"OR": 1, "AND": 2, "NOT": 3, "COMP": 4, "ADD": 5, "MUL": 6, "UADD": 7, "POW": 8}
-
-
-def _unescape(match) -> str:
-    s = match.group(1)
-    if len(s) == 1:
-        return _ESCAPES.get(s, "\\" + s)         # an unknown escape stays as written, as in Python
-    code = int(s[1:], 16)
-    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-        raise ValueError(s)
-    return chr(code)
 
 
 class _Builder:
@@ -457,14 +464,29 @@ class _Builder:
             raise GSyntaxError(f"invalid number {_clip(c[0][1])}", self.tspan(c[0])) from None
 
     def string(self, c):
-        t = c[0]
-        body = t[1][1:-1]
-        if "\\" in body:
-            try:
-                body = _ESCAPE_RE.sub(_unescape, body)
-            except ValueError as err:
-                raise GSyntaxError(f"invalid escape '\\{err}' in string", self.tspan(t)) from None
-        return A.Str(self.tspan(t), body)
+        """One string, or several written side by side ("a" "b" is "ab", as in Python)."""
+        parts = []
+        for t in c:
+            for p in literal_parts(t, self.file, self.fexpr):
+                if type(p) is str and parts and type(parts[-1]) is str:
+                    parts[-1] += p
+                else:
+                    parts.append(p)
+        span = Span(self.file, c[0][2], c[0][3], *token_end(c[-1]))
+        if all(type(p) is str for p in parts):
+            return A.Str(span, parts[0] if parts else "")
+        return A.FString(span, tuple(p for p in parts if p != ""))
+
+    def fexpr(self, text, start, end):
+        """The expression of an f-string field, parsed where it stands in the file."""
+        tables = _tables()
+        opener = ("LPAR", "", *start)          # as if in brackets: newlines are blanks
+        toks, info = _lex(text, tables, self.file, start[0], start[1], opener)
+        if toks and toks[-1][0] == "ERROR":
+            raise toks[-1][1]
+        tokens = [opener] + toks + [("RPAR", "", *end), ("_NEWLINE", "", *end)]
+        builder = _Builder(self.file, self.max_nesting, start[0], end)
+        return _drive(tokens, tables, builder, info).body[0].value
 
     def const(self, c):
         return A.Const(self.tspan(c[0]), _CONSTS[c[0][0]])
@@ -777,6 +799,8 @@ def _clip(s: str) -> str:
 
 def _describe(tok) -> str:
     kind, value = tok[0], tok[1]
+    if not value and kind == "RPAR":
+        return "end of the f-string field"
     if kind == "NAME":
         return f"name '{_clip(value)}'"
     if kind in ("NUMBER", "STRING"):

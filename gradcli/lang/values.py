@@ -9,10 +9,12 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
 from ..autograd.tensor import Node, Tensor, _new
+from ..errors import GTypeError, GValueError
 from ..render.tensors import format_tensor
 
 
@@ -139,3 +141,49 @@ def to_text(value) -> str:
 
 def _inner(v) -> str:
     return repr(v) if isinstance(v, str) else to_text(v)
+
+
+# Widths and precisions past this would build strings of gigabytes from a few characters.
+_FORMAT_MAX = 100_000
+_SPEC_NUMBERS = re.compile(r"\d+")
+
+
+def format_value(value, conversion, spec) -> str:
+    """One field of an f-string: `!r`/`!s`/`!a`, then the format spec, as Python formats.
+
+    A 0-d tensor formats as its number (PyTorch's Tensor.__format__: `format(t.item(), spec)`);
+    a larger one as its printed form, and only with an empty spec (a TypeError, as in PyTorch).
+    Every other value formats as Python formats its text: a spec for it is a TypeError.
+    """
+    if conversion == "s":
+        value = to_text(value)
+    elif conversion is not None:                 # 'r' and 'a': strings in quotes, as repr()
+        value = repr(value) if isinstance(value, str) else to_text(value)
+        if conversion == "a":
+            value = ascii(value)[1:-1] if not value.isascii() else value
+    if spec and any(len(n) > 6 or int(n) > _FORMAT_MAX for n in _SPEC_NUMBERS.findall(spec)):
+        raise GValueError(f"format spec '{spec}': a width or precision above {_FORMAT_MAX:,}")
+    if isinstance(value, str):
+        plain = value
+    elif isinstance(value, bool):
+        plain = value
+    elif type(value) is Number:
+        v = float(value.data)
+        plain = int(v) if value.is_int and math.isfinite(v) else v
+    elif isinstance(value, Tensor):
+        if value.data.ndim == 0:
+            plain = value.data.item()
+        elif spec:
+            raise GTypeError(f"unsupported format string passed to Tensor.__format__: "
+                             f"'{spec}' formats a number, and this tensor has shape "
+                             f"{tuple(value.data.shape)}", hint="format one element, or its .item()")
+        else:
+            return to_text(value)
+    else:
+        if spec:
+            raise GTypeError(f"unsupported format string passed to {type_name(value)}: '{spec}'")
+        return to_text(value)
+    try:
+        return format(plain, spec)
+    except (ValueError, TypeError) as err:
+        raise GValueError(f"format spec '{spec}': {err}") from None
