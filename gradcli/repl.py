@@ -409,16 +409,23 @@ def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
             out_line(text)
 
     def on_value(value, grads, text):
+        models = formula.for_value(value, grads) if formula is not None else None
+        free = formula is not None and formula.depends_on_free(value)
         if as_json:
-            doc = {"ok": True, "input": text, "value": json_value(value, to_json_value)}
+            doc = {"ok": True, "input": text, "value": None if free else json_value(value, to_json_value)}
             if opts.get("wrt"):
-                doc["gradients"] = {k: to_json_value(g.data) for k, g in grads.items()}
+                doc["gradients"] = {k: None if free else to_json_value(g.data) for k, g in grads.items()}
+            if models is not None:
+                from .render.formula import json_formulas
+                doc["formula"] = json_formulas(models)
             out_line(dumps(doc))
             return
-        line = one_line(to_text(value))
-        for k, g in grads.items():
-            line += f"\td/d{k} = {one_line(to_text(g))}"
-        out_line(line)
+        fields = [] if free else [one_line(to_text(value))] + [f"d/d{k} = {one_line(to_text(g))}"
+                                                             for k, g in grads.items()]
+        if models is not None:
+            from .render.formula import text_lines
+            fields += [line for line in text_lines(models, None, formula.latex) if not line.startswith("  ")]
+        out_line("\t".join(fields))
 
     def on_error(err, source):
         if as_json:
@@ -429,6 +436,10 @@ def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
             stderr.flush()
 
     session = make_session(opts, out=on_print)
+    formula = None
+    if opts.get("formula") or opts.get("latex"):
+        from .insight.formula import FormulaRun
+        formula = FormulaRun(session, opts)
     console = Console(session, "<stdin>", on_value, on_error, timeout=opts.get("timeout"), piped=True)
     session.graph_hook = graph_hook(console)
     try:
@@ -441,6 +452,8 @@ def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
             break
         console.push(raw.decode("utf-8", errors="surrogateescape") if isinstance(raw, bytes) else raw)
     console.flush()
+    if formula is not None:
+        formula.stop()
     return 1 if console.failed else 0
 
 

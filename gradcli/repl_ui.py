@@ -26,6 +26,7 @@ COMMANDS = {
     ":vars": ("", "a table of the tensors bound: shape, requires_grad, grad_fn, grad"),
     ":graph": ("NAME", "the graph that produced NAME, as a tree"),
     ":wrt": ("NAME…", "also show d value / d NAME after each expression (--clear: stop)"),
+    ":formula": ("NAME…", "also show d value / d NAME as a formula (:wrt NAME… and formulas; --off: stop)"),
     ":reset": ("", "forget every variable (a fresh session)"),
     ":load": ("FILE", "run a script into this session"),
     ":quit": ("", "leave (or Ctrl-D)"),
@@ -92,6 +93,8 @@ class Repl:
         self.out = RichConsole(file=sys.stdout, **kw)
         self.err = RichConsole(file=sys.stderr, **kw)
         self.wrt = tuple(opts.get("wrt") or ())
+        self.formulas = bool(opts.get("formula") or opts.get("latex"))
+        self.formula = None             # the FormulaRun of the session while formulas are on
         self.fixed_width = self.out.is_dumb_terminal or not self.out.is_terminal
         self.console: Console | None = None
         self.reset()
@@ -107,6 +110,17 @@ class Repl:
         except GradcliError as err:
             self.show_error(err, "")
         self.console.set_wrt(self.wrt)
+        self._formula_on(self.formulas)
+
+    def _formula_on(self, on):
+        """Record the session's path and free symbols for formulas (insight/formula.py)."""
+        if self.formula is not None:
+            self.formula.stop()
+            self.formula = None
+        self.formulas = on
+        if on:
+            from .insight.formula import FormulaRun
+            self.formula = FormulaRun(self.session, self.opts)
 
     @property
     def session(self):
@@ -256,6 +270,20 @@ class Repl:
             msg += f" — marked when bound: {', '.join(later)}"
         self.say(msg)
 
+    def cmd_formula(self, arg):
+        names = arg.replace(",", " ").split()
+        if names == ["--off"]:
+            self._formula_on(False)
+            self.say("formulas: off")
+            return
+        if names:
+            self.cmd_wrt(arg)
+        if not self.formula:
+            self._formula_on(True)
+        self.say("formulas of d value / d " + (", ".join(self.wrt) if self.wrt else
+                                                "NAME: give the names with :formula NAME…")
+                 + " — a name nothing binds is a free symbol")
+
     def cmd_reset(self, arg):
         self.reset()
         self.say("session reset: no variables" + (f" (wrt: {', '.join(self.wrt)})" if self.wrt else ""))
@@ -289,8 +317,10 @@ class Repl:
         from rich.highlighter import ReprHighlighter
         from rich.text import Text
         width = self.out.width
-        self.out.print(ReprHighlighter()(Text(value_text(value, width))), soft_wrap=True)
-        if grads:
+        free = self.formula is not None and self.formula.depends_on_free(value)   # no numbers
+        if not free:
+            self.out.print(ReprHighlighter()(Text(value_text(value, width))), soft_wrap=True)
+        if grads and not free:
             from rich.table import Table
             table = Table(box=_box(), show_header=True, header_style="bold")
             table.add_column("wrt", style="bold cyan", no_wrap=True)
@@ -300,6 +330,13 @@ class Repl:
             for name, g in grads.items():
                 table.add_row(f"d/d{name}", ReprHighlighter()(Text(value_text(g, inner))))
             self.out.print(table)
+        if self.formula is not None:
+            from .render.formula import text_lines
+            models = self.formula.for_value(value, grads)
+            for line in text_lines(models or {}, None, self.formula.latex):
+                head, sep, rest = line.partition(" = ")
+                self.out.print(Text(head, style="bold cyan") + Text(sep + rest) if sep
+                               else Text(line, style="dim"), soft_wrap=True)
 
     def show_error(self, err, source):
         from .render.diagnostics import rich_error

@@ -143,3 +143,59 @@ def test_a_plain_run_does_not_import_sympy():
             "print('sympy' in sys.modules)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, encoding="utf-8", timeout=120)
     assert proc.stdout.strip() == "False", proc.stderr
+
+
+# ----- piped mode and the REPL -----
+
+def test_piped_lines_gain_the_formula():
+    proc = gradcli("--wrt", "x", "--formula", input="x = 2\nx**3\nsin(x) * x\n")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].split("\t") == ["tensor(8., grad_fn=<PowBackward0>)", "d/dx = tensor(12.)", "d/dx = 3*x**2"]
+    assert sp.sympify(lines[1].split("\t")[2].partition(" = ")[2]) == x * sp.cos(x) + sp.sin(x)
+
+
+def test_piped_free_symbol_and_error_keeps_going():
+    proc = gradcli("--wrt", "x", "--formula", input="x**2 * exp(x)\nif x > 0: y = 1\nx * 3\n")
+    assert proc.returncode == 1
+    first, second = proc.stdout.splitlines()
+    assert sp.simplify(sp.sympify(first.partition("d/dx = ")[2]) - (x**2 + 2*x) * sp.exp(x)) == 0
+    assert second == "d/dx = 3"
+    assert "--set x=VALUE" in proc.stderr
+
+
+def test_piped_json_lines_gain_formula():
+    proc = gradcli("--wrt", "x", "--json", "--formula", input="x = 2\nx**3\n1 + 1\n")
+    docs = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert sp.sympify(docs[0]["formula"]["x"]["expr"]) == 3 * x**2 and docs[0]["formula"]["x"]["verified"]
+    assert docs[1]["gradients"] == {"x": 0.0} and docs[1]["formula"]["x"]["expr"] == "0"
+
+
+def test_repl_formula_command():
+    from test_repl import Repl
+    import tempfile
+    import pathlib
+    r = Repl(pathlib.Path(tempfile.mkdtemp()))
+    try:
+        r.run("x = 2")
+        out = r.run(":formula x w", timeout=30)
+        assert "formulas of d value / d x, w" in out
+        out = r.run("x**3 * 2", timeout=30)
+        assert "tensor(16., grad_fn=<MulBackward0>)" in out and "d/dx = 6*x**2" in out
+        out = r.run("w * x", timeout=30)             # w: free (nothing binds it), x at 2
+        assert "d/dx = w" in out and "d/dw = x" in out and "tensor(" not in out
+        r.run(":formula --off")
+        assert "d/dx = " not in r.run("x * 5")
+    finally:
+        r.close()
+
+
+def test_explain_with_formula_shows_local_derivatives_symbolically():
+    proc = gradcli("run", "-e", "x = 2; y = x**2 * sin(x)", "--wrt", "x", "--explain", "--formula",
+                   NO_COLOR="1")
+    assert proc.returncode == 0
+    lines = [line.strip() for line in proc.stdout.splitlines()]
+    assert "formula   ∂/∂a = sin(x),  ∂/∂b = x**2" in lines
+    assert "formula   ∂/∂x = cos(x)" in lines and "formula   ∂/∂a = 2*x" in lines
+    plain = gradcli("run", "-e", "x = 2; y = x**2 * sin(x)", "--wrt", "x", "--explain", NO_COLOR="1")
+    assert "formula   " not in plain.stdout

@@ -48,7 +48,11 @@ def run_all(session, output, grads, opts, out, source=None, filename=None) -> di
         write_dot(opts["dot_file"], text)
     if opts.get("explain"):
         from .explain import explain
-        sections.append(("explain", explain(session, output, names)))
+        local = None
+        if opts.get("formula") or opts.get("latex"):
+            from .formula import local_derivatives
+            local = local_derivatives(session, opts.get("formula_max_ops"))
+        sections.append(("explain", explain(session, output, names, local)))
         result["explain"] = [line.plain for line in sections[-1][1]]
     if opts.get("check"):
         from .check import run_check

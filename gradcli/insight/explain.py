@@ -295,8 +295,9 @@ def _line(span):
     return None if span is None else (span.file, span.line)
 
 
-def explain(session, output, names):
-    """The --explain section: a list of rich Text lines."""
+def explain(session, output, names, local=None):
+    """The --explain section: a list of rich Text lines. `local(node, i)`: with --formula, the
+    step's local derivative w.r.t. input i in the --wrt symbols (a string), or None."""
     from rich.text import Text
     lines = []
 
@@ -335,6 +336,7 @@ def explain(session, output, names):
                               f"sum({dname or 'output'}); "
                               f"backward(gradient=v) would weight element i by v[i].", indent=0))
     p = _Pass(y)
+    p.local = local
     leaves, _ = propagate(y, seed, False, (), p)
 
     prev = None
@@ -451,6 +453,12 @@ def _step_lines(step, p, names, root_name, tail_steps=None, same_site=False):
         out.append(hang("    sends     " if j == 0 else "              ", t))
     if len(sent) > MAX_INPUTS:
         out.append(Text(f"    … and {len(sent) - MAX_INPUTS} more inputs", style="dim"))
+    local = getattr(p, "local", None)
+    forms = [(input_label(op, i, n_in), local(node, i)) for i, _ in sent[:MAX_INPUTS]] if local else []
+    forms = [(label, f) for label, f in forms if f is not None]
+    if forms:
+        t = Text(",  ".join(f"∂/∂{label} = {f}" for label, f in forms), style="green")
+        out.append(hang("    formula   ", t))
     return out
 
 

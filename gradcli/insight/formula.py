@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from ..autograd.tensor import Node, const, mode
+from ..autograd.tensor import Node, Tensor, const, mode
 from ..errors import GValueError
 
 MAX_OPS = 5000            # --formula-max-ops: the largest trace turned into a formula
@@ -84,13 +84,13 @@ class Recorder:
 
     def _need_value(self, t):
         free_ids = {id(v): k for k, v in self.free.items()}
-        names = [free_ids[i] for i in self._leaves(t) if i in free_ids]
+        names = [free_ids[i] for i in self.leaves(t) if i in free_ids]
         if names:
             name = names[0]
             raise GValueError(f"this needs the value of '{name}', a free symbol under --formula: "
                               f"give it one with --set {name}=VALUE")
 
-    def _leaves(self, t):
+    def leaves(self, t):
         """ids of the leaves t depends on (through the graph and recorded comparisons)."""
         seen, out, stack = set(), [], [t]
         while stack:
@@ -150,6 +150,32 @@ class FormulaRun:
         self.models = formulas(self.session, output, self.recorder, grads, self.max_ops)
         return self.models
 
+    def for_value(self, value, grads):
+        """Piped mode and the REPL: the formulas of one value w.r.t. the --wrt names bound so far
+        (None when there are none, or the value is not a float tensor)."""
+        if not isinstance(value, Tensor) or value.data.dtype.kind == "b":
+            return None
+        names = [n for n in self.session.options.wrt if n in self.session.marked]
+        if not names:
+            return None
+        models = formulas(self.session, _Value(value), self.recorder, grads, self.max_ops)
+        return {n: m for n, m in models.items() if n in names}
+
+    def depends_on_free(self, value) -> bool:
+        """Whether `value` is computed from a free symbol (its numbers mean nothing)."""
+        if not self.recorder.free or not isinstance(value, Tensor) or not value.requires_grad:
+            return False
+        free = {id(t) for t in self.recorder.free.values()}
+        return any(i in free for i in self.recorder.leaves(value))
+
+
+class _Value:
+    """A value standing as the output (piped mode, the REPL)."""
+
+    def __init__(self, value):
+        self.value = value
+        self.name = None
+
 
 def trace_size(t, conds=None, stop=None) -> int:
     """The number of ops in t's trace (nodes reachable from it), counting up to `stop`."""
@@ -174,6 +200,37 @@ def trace_size(t, conds=None, stop=None) -> int:
             return n
         stack.extend(node.inputs)
     return n
+
+
+def local_derivatives(session, max_ops=None):
+    """--explain --formula: `local(node, i)`, the derivative of a step's output w.r.t. its
+    input i in the --wrt symbols, for steps on single numbers (where a formula helps more than
+    the number it gives); None elsewhere, or when it is a plain number."""
+    from ..autograd import symbolic as S
+    from ..autograd.symbolic_trace import Builder
+    import sympy as sp
+    xs = dict(session.marked)
+    syms = {id(x): S.symbols(n, x.data.shape) for n, x in xs.items()}
+    b = Builder(syms, {}, max_ops or MAX_OPS)
+
+    def local(node, i):
+        if node.op.sym is None or any(d is not None and np.size(d) != 1 for d in node.saved):
+            return None
+        try:
+            vals = [b.value(x, d) for x, d in zip(node.inputs, node.saved)]
+            if any(v.size != 1 for v in vals):
+                return None
+            us = [sp.Dummy(real=True) for _ in vals]
+            form = S.arr(node.op.sym(S.SymF, node.params, *[S.arr(u).reshape(v.shape)
+                                                            for u, v in zip(us, vals)]))
+            if form.size != 1:
+                return None
+            d = S.drop_impulses(sp.diff(form.flat[0], us[i]))
+            d = d.xreplace({u: v.flat[0] for u, v in zip(us, vals)})
+        except Exception:  # noqa: BLE001 — a step without a symbolic view still has its numbers
+            return None
+        return None if d.is_number else str(d)
+    return local
 
 
 # ----- the model -----
