@@ -368,3 +368,23 @@ def _oscillator():
     # without --wrt nothing is differentiated, and no report is printed
     status, out, _ = run_inprocess("oscillator.g")
     assert status == 0 and len(out.splitlines()) == 2
+
+
+@check("formulas.g")
+def _formulas():
+    """The header's commands: a free symbol gives the formula alone; --set a point, the numbers too."""
+    import sympy as sp
+    doc = run_json("formulas.g", "--wrt", "a", "--formula")
+    a = sp.Symbol("a")
+    t = sp.Integer(1)
+    for _ in range(3):
+        t = (t + a / t) / 2                            # Newton's steps for sqrt(a), by hand
+    f = doc["formula"]["a"]
+    assert doc["output"]["value"] is None and doc["gradients"]["a"] is None
+    assert sp.simplify(sp.sympify(f["expr"]) - sp.diff(t, a)) == 0
+    doc = run_json("formulas.g", "--wrt", "a", "--formula", "--set", "a=2")
+    close(doc["output"]["value"], float(t.subs(a, 2)), rtol=1e-15)
+    close(doc["gradients"]["a"], float(sp.diff(t, a).subs(a, 2)), rtol=1e-12)
+    assert doc["formula"]["a"]["verified"] is True
+    text = run_subprocess("formulas.g", "--wrt", "a", "--formula").splitlines()
+    assert len(text) == 1 and text[0].startswith("droot/da = ")

@@ -2,8 +2,8 @@
 
 `Builder` walks the graph from an output down to the --wrt leaves, iteratively, and runs each
 node's symbolic form (`Op.sym`, on `symbolic.SymF`): symbols for the leaves asked for, numbers
-for every other value. `jacobians` differentiates the result with SymPy, §8's conventions kept
-(`symbolic.drop_impulses`). Imports SymPy: only --formula loads this module.
+for every other value. `jacobians` differentiates it by forward mode over the trace, each node's local derivative
+from SymPy, §8's conventions kept (`symbolic.drop_impulses`). Imports SymPy: only --formula loads this module.
 """
 from __future__ import annotations
 
@@ -80,18 +80,91 @@ class Builder:
             self.keep.append(item)
 
 
+    # ----- derivatives: forward mode over the trace -----
+    def tangent(self, y, leaf):
+        """d y / d X for the --wrt leaf `leaf` (X its symbols): an object array of shape
+        y.shape + X.shape, by forward mode over the trace. Each node's local derivative is
+        SymPy's derivative of its op's symbolic form w.r.t. placeholders for its inputs (§8's
+        conventions applied there, `drop_impulses`), then the placeholders are replaced by the
+        inputs' expressions: the work is linear in the trace, where differentiating the whole
+        output expression would walk it as a tree, shared parts again and again."""
+        X = self.symbols[id(leaf)]
+        self.value(y)
+        eye = np.empty(X.shape + X.shape, dtype=object)
+        eye[...] = sp.Integer(0)
+        for j in np.ndindex(*X.shape):
+            eye[j + j] = sp.Integer(1)
+        dots = {}                        # id(item) -> tangent (absent: zero)
+
+        def dot(u):
+            if u is leaf:
+                return eye
+            if id(u) in self.symbols:
+                return None
+            k = self._key(u)
+            return None if k is None else dots.get(k[0])
+
+        for item in self.keep:           # built in post-order: a topological order
+            if type(item) is not Node:   # a comparison: no derivative
+                continue
+            ins = self._inputs(item)
+            ts = [dot(u) for u, _ in ins]
+            if all(t is None for t in ts):
+                continue
+            dots[id(item)] = self._push(item, ins, ts, X.shape)
+        if id(y) in self.symbols:
+            return eye if y is leaf else _zeros(np.shape(y.data) + X.shape)
+        k = self._key(y)
+        t = None if k is None else dots.get(k[0])
+        return t if t is not None else _zeros(np.shape(y.data) + X.shape)
+
+    def _push(self, node, ins, ts, xshape):
+        """The tangent of node's output from its inputs' tangents `ts` (None: zero)."""
+        vals = [self.value(u, s) for u, s in ins]
+        holes = [None if t is None else _dummies(v.shape) for v, t in zip(vals, ts)]
+        form = self.S.arr(node.op.sym(self.S, node.params,
+                                      *[v if h is None else h for v, h in zip(vals, holes)]))
+        back = {h[k]: v[k] for h, v in zip(holes, vals) if h is not None for k in np.ndindex(*h.shape)}
+        out = np.empty(form.shape + xshape, dtype=object)
+        for o in np.ndindex(*form.shape):
+            f = form[o]
+            free = f.free_symbols
+            terms = [[] for _ in range(int(np.prod(xshape, dtype=int)))]
+            for h, t in zip(holes, ts):
+                if h is None:
+                    continue
+                for k in np.ndindex(*h.shape):
+                    if h[k] not in free:
+                        continue
+                    d = drop_impulses(sp.diff(f, h[k]))
+                    if d == 0:
+                        continue
+                    d = d.xreplace(back)
+                    tk = t[k]
+                    for j, tj in enumerate(tk.flat if isinstance(tk, np.ndarray) else (tk,)):
+                        if tj != 0:
+                            terms[j].append(d * tj)
+            out[o] = np.array([sp.Add(*ts_j) for ts_j in terms], dtype=object).reshape(xshape) \
+                if xshape else sp.Add(*terms[0])
+        return out
+
+
+def _dummies(shape):
+    out = np.empty(shape, dtype=object)
+    for k in np.ndindex(*shape):
+        out[k] = sp.Dummy(real=True)
+    return out
+
+
+def _zeros(shape):
+    out = np.empty(shape, dtype=object)
+    out[...] = sp.Integer(0)
+    return out
+
+
 def jacobians(y, xs, conds=None, max_ops=5000):
     """d y / d x as SymPy, for each NAME -> leaf x of `xs`: ({NAME: object array of y.shape +
     x.shape}, {NAME: its symbols}, the Builder). Unsimplified, §8's conventions at kinks."""
     syms = {n: symbols(n, x.data.shape) for n, x in xs.items()}
     b = Builder({id(x): syms[n] for n, x in xs.items()}, conds or {}, max_ops)
-    Y = b.value(y)
-    raw = {}
-    for n, x in xs.items():
-        X = syms[n]
-        J = np.empty(Y.shape + X.shape, dtype=object)
-        for i in np.ndindex(*Y.shape):
-            for j in np.ndindex(*X.shape):
-                J[i + j] = drop_impulses(sp.diff(Y[i], X[j]))
-        raw[n] = J
-    return raw, syms, b
+    return {n: b.tangent(y, x) for n, x in xs.items()}, syms, b

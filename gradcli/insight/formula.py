@@ -21,16 +21,16 @@ needs its value is a ValueError naming `--set NAME=VALUE`.
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
-from ..autograd.tensor import Node, Tensor, const, mode
+from ..autograd.tensor import Node, Tensor, _seq, const, mode
 from ..errors import GValueError
 
 MAX_OPS = 5000            # --formula-max-ops: the largest trace turned into a formula
 BUILD_SECONDS = 20.0      # differentiating (the formula is refused past it)
-SIMPLIFY_SECONDS = 3.0    # simplifying (the unsimplified formula is shown past it)
+SIMPLIFY_SECONDS = 1.5    # simplifying (the unsimplified formula is shown past it)
+VERIFY_SECONDS = 3.0      # evaluating the formula at the run's point (null past it)
 SHOWN_TESTS = 5           # valid_while lists the first few distinct tests, and counts them all
 KEPT_TESTS = 50
 
@@ -45,7 +45,12 @@ class Recorder:
         self.tests = []       # the first KEPT_TESTS (tensor, truth value taken)
         self.n_tests = 0
         self.last = None
-        self.free = {}        # NAME -> its placeholder leaf
+        self.free = {}
+        self.seq0 = next(_seq)     # node numbers count down: the run's nodes are those below        # NAME -> its placeholder leaf
+
+    def recorded(self) -> int:
+        """How many graph nodes the run recorded (all of them, not only the output's)."""
+        return self.seq0 - next(_seq) - 1
 
     # ----- hooks (autograd.tensor.mode.formula) -----
     def nondiff(self, op, inputs, params, r):
@@ -67,6 +72,14 @@ class Recorder:
         self.last = (t, value)
         if len(self.tests) < KEPT_TESTS:
             self.tests.append(self.last)
+
+    def undecided(self, t) -> bool:
+        """Whether the comparison `t` depends on a free symbol (so it has no truth value yet:
+        `where(x > 0, …)` keeps it symbolic; `if x > 0:` asks for its value)."""
+        if not self.free or id(t) not in self.conds:
+            return False
+        free = {id(v) for v in self.free.values()}
+        return any(i in free for i in self.leaves(t))
 
     def value_used(self, t):
         """item(), an index or a shape read t's value."""
@@ -238,16 +251,18 @@ def local_derivatives(session, max_ops=None):
 def formulas(session, output, rec: Recorder, grads, max_ops=MAX_OPS, budget=BUILD_SECONDS,
              simplify_budget=SIMPLIFY_SECONDS) -> dict:
     """For each --wrt NAME: {"expr": SymPy objects in the gradient's shape (or None), "reason",
-    "valid_while": [SymPy booleans], "n_tests", "verified": bool or None, "size": (before, after)}."""
+    "valid_while": [SymPy booleans], "n_tests", "verified": bool or None, "raw": the formulas as differentiated}."""
     names = list(session.options.wrt)
     if output is None:
         return {n: _refused("there is no output to differentiate") for n in names}
     y = output.value
     if y.data.dtype.kind == "b":
         return {n: _refused("the output is a boolean tensor: it has no gradient") for n in names}
-    n_ops = trace_size(y, rec.conds)
+    n_ops = trace_size(y, rec.conds, stop=10 * max_ops)     # counting a huge trace costs too
     if n_ops > max_ops:
-        return {n: _refused(f"the trace has {n_ops:,} ops, over the formula budget of "
+        size = f"{n_ops:,} ops" if n_ops <= 10 * max_ops else \
+            f"more than {10 * max_ops:,} ops (the run recorded {rec.recorded():,})"
+        return {n: _refused(f"the trace has {size}, over the formula budget of "
                             f"{max_ops:,} (raise it with --formula-max-ops N)") for n in names}
     xs = {n: session.marked[n] for n in names if n in session.marked}
     for n, x in xs.items():
@@ -269,25 +284,33 @@ def formulas(session, output, rec: Recorder, grads, max_ops=MAX_OPS, budget=BUIL
     except RecursionError:
         return {n: _refused("the formula nests too deeply") for n in names}
     raw, tests, symbols = built
-    simplified = _simplify_all(raw, simplify_budget)
+    from .simplify import simplify_all, verify as _verify
+    simplified = simplify_all(raw, symbols, simplify_budget)
     point = None if rec.free else {s: float(x.data[i]) for n, x in xs.items()
                                    for i, s in np.ndenumerate(symbols[n])}
+    verified = {}
+    if point is not None:
+        def verify():
+            for n in raw:
+                if n in grads:
+                    verified[n] = _verify(simplified[n], grads[n].data, point)
+        try:
+            B.run(verify, VERIFY_SECONDS)
+        except B.OutOfTime:
+            pass                      # not verified: null, as for a free symbol
     out = {}
     for n in names:
         if n not in raw:
             out[n] = _refused(f"'{n}' was never bound")
             continue
-        expr = simplified[n]
-        out[n] = {"expr": expr, "reason": None, "valid_while": tests[0], "n_tests": tests[1],
-                  "verified": None if point is None or n not in grads else
-                  _verify(expr, grads[n].data, point),
-                  "size": (_size(raw[n]), _size(expr))}
+        out[n] = {"expr": simplified[n], "reason": None, "valid_while": tests[0], "n_tests": tests[1],
+                  "verified": verified.get(n), "raw": raw[n]}
     return out
 
 
 def _refused(reason):
     return {"expr": None, "reason": reason, "valid_while": [], "n_tests": 0, "verified": None,
-            "size": None}
+            "raw": None}
 
 
 def _differentiate(y, xs, rec, max_ops):
@@ -313,65 +336,6 @@ def _differentiate(y, xs, rec, max_ops):
     if len(conds) > SHOWN_TESTS:          # the first few, and the last (a loop's exit test)
         conds = conds[:SHOWN_TESTS - 1] + conds[-1:]
     return raw, (conds, rec.n_tests), syms
-
-
-def _shortest(e):
-    """SymPy's simplification when it shortens the formula by more than a tenth: else the
-    form as differentiated, which keeps the chain rule's sums of products readable."""
-    import sympy as sp
-    cand = sp.simplify(e)
-    return cand if len(str(cand)) < 0.9 * len(str(e)) else e
-
-
-def _simplify_all(raw, seconds):
-    """Each entry simplified, until the budget runs out (the rest stay as differentiated)."""
-    from . import budget as B
-    out = {n: J.copy() for n, J in raw.items()}
-
-    def work():
-        for n, J in raw.items():
-            for i, e in np.ndenumerate(J):
-                out[n][i] = _shortest(e)
-    try:
-        B.run(work, seconds)
-    except B.OutOfTime:
-        pass
-    return out
-
-
-def _size(J):
-    import sympy as sp
-    return int(sum(sp.count_ops(e) for e in J.flat))
-
-
-def _verify(J, grad, point) -> bool:
-    """The formula at the run's point equals the numeric gradient (to 1e-6 relative)."""
-    import sympy as sp
-    grad = np.broadcast_to(np.asarray(grad, dtype=np.float64), J.shape)
-    subs = {s: sp.Float(v) if math.isfinite(v) else (sp.nan if v != v else sp.oo * np.sign(v))
-            for s, v in point.items()}
-    for i, e in np.ndenumerate(J):
-        try:
-            v = complex(sp.N(e.xreplace(subs)))
-        except (TypeError, ValueError):
-            v = e.xreplace(subs)
-            if v in (sp.zoo, sp.oo, -sp.oo):
-                v = complex(math.inf)
-            else:
-                return False
-        g = float(grad[i])
-        if abs(v.imag) > 1e-9 * max(1.0, abs(v.real)):
-            return False
-        r = v.real
-        if math.isnan(g) or math.isnan(r):
-            if not (math.isnan(g) and math.isnan(r)):
-                return False
-        elif math.isinf(g) or math.isinf(r):
-            if not (math.isinf(g) and math.isinf(r)):
-                return False
-        elif abs(r - g) > 1e-8 + 1e-6 * abs(g):
-            return False
-    return True
 
 
 __all__ = ["Recorder", "install", "uninstall", "formulas", "trace_size", "MAX_OPS"]

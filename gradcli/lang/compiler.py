@@ -105,6 +105,8 @@ def compare(op, l, r):
         res = _CMPS[op](l, r)
         if l.data.ndim == 0 and r.data.ndim == 0:
             if mode.formula is not None:
+                if mode.formula.undecided(res):    # on a free symbol: a truth value only if taken
+                    return res
                 mode.formula.taken(res, bool(res.data))
             return bool(res.data)
         return res
