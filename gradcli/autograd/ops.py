@@ -630,19 +630,16 @@ SOFTPLUS = defop("softplus", "SoftplusBackward0", _softplus_forward,
 ABS = defop("abs", "AbsBackward0", lambda p, x: np.abs(x), lambda F, g, y, p, x: g * F.sign(x),
             sym=lambda S, p, x: S.abs(x),
             formula="∂/∂x = grad · sign(x)   (0 at x = 0)", fast=np.abs)
-_zero = lambda F, g, y, p, x: F.zeros_like(x)  # noqa: E731  (piecewise constant: gradient 0)
-SIGN = defop("sign", "SignBackward0", lambda p, x: np.sign(x), _zero,
-             sym=lambda S, p, x: S.sign(x),
-             formula="∂/∂x = 0", fast=np.sign)
-FLOOR = defop("floor", "FloorBackward0", lambda p, x: np.floor(x), _zero,
-              sym=lambda S, p, x: S.floor(x),
-              formula="∂/∂x = 0", fast=np.floor)
-CEIL = defop("ceil", "CeilBackward0", lambda p, x: np.ceil(x), _zero,
-             sym=lambda S, p, x: S.ceil(x),
-             formula="∂/∂x = 0", fast=np.ceil)
-ROUND = defop("round", "RoundBackward0", lambda p, x: np.round(x), _zero,
-              sym=lambda S, p, x: S.round(x),
-              formula="∂/∂x = 0", fast=np.round)
+def _piecewise_constant(name, node, fn):
+    """sign, floor, ceil, round: constant between jumps, so the gradient is 0 (§8)."""
+    return defop(name, node, lambda p, x: fn(x), lambda F, g, y, p, x: F.zeros_like(x),
+                 sym=lambda S, p, x: getattr(S, name)(x), formula="∂/∂x = 0", fast=fn)
+
+
+SIGN = _piecewise_constant("sign", "SignBackward0", np.sign)
+FLOOR = _piecewise_constant("floor", "FloorBackward0", np.floor)
+CEIL = _piecewise_constant("ceil", "CeilBackward0", np.ceil)
+ROUND = _piecewise_constant("round", "RoundBackward0", np.round)
 CLAMP = defop("clamp", "ClampBackward1",
               lambda p, x: np.clip(x, -np.inf if p[0] is None else p[0], np.inf if p[1] is None else p[1]),
               lambda F, g, y, p, x: F.where(((x >= p[0]) if p[0] is not None else True)

@@ -197,11 +197,8 @@ class SymF:
 
     @staticmethod
     def count(shape, axes):
-        n = 1
-        for i, s in enumerate(shape):
-            if axes is None or i in axes:
-                n *= s
-        return n
+        from .ops import _count       # the table's own count (ops imports this module lazily)
+        return _count(shape, axes)
 
     @staticmethod
     def mean(x, axes=None, keepdims=False):
