@@ -94,7 +94,8 @@ def whole(repeat):
     print(f"Whole process, median of {repeat} runs (wall / CPU seconds); "
           f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     w, c, _ = median_of([py, "-c", "import sympy"], env, repeat)
-    print(f"  {'python -c \"import sympy\"':<44} {w:6.2f} / {c:4.2f}")
+    label = 'python -c "import sympy"'
+    print(f"{label:>26} {w:6.2f} / {c:4.2f}")
     print(f"{'trace':>16} {'ops':>4} {'--formula s':>13} {'without s':>11}  formula")
     with tempfile.TemporaryDirectory() as tmp:
         for name, (wrt, source) in WHOLE.items():

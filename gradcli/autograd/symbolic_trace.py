@@ -176,15 +176,10 @@ def _local(f, h):
     key = (f, h)
     d = _LOCAL.get(key)
     if d is None:
+        if len(_LOCAL) > 20_000:        # a long REPL session: forms with many constants
+            _LOCAL.clear()
         d = _LOCAL[key] = drop_impulses(sp.diff(f, h))
     return d
-
-
-def _dummies(shape):
-    out = np.empty(shape, dtype=object)
-    for k in np.ndindex(*shape):
-        out[k] = sp.Dummy(real=True)
-    return out
 
 
 def _zeros(shape):

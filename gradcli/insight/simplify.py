@@ -168,17 +168,19 @@ def _polynomial(e, syms):
     """e expanded as a polynomial in syms when it is one with rational coefficients (else
     None), computed over its distinct parts: `Poly(e, *syms).as_expr()`, without walking a
     loop's formula as a tree."""
-    from sympy.polys.domains import QQ
+    from sympy.polys.domains import QQ, ZZ
     from sympy.polys.rings import ring
     syms = [s for s in syms]
-    R, *gens = ring(syms, QQ)
+    parts = _post_order(e, {}, None)
+    K = ZZ if all(u.is_Integer for u in parts if u.is_Rational) else QQ    # ints: far faster
+    R, *gens = ring(syms, K)
     gen = dict(zip(syms, gens))
     memo = {}
-    for u in _post_order(e, {}, None):
+    for u in parts:
         if u in gen:
             v = gen[u]
         elif u.is_Rational:
-            v = R(QQ(int(u.p), int(u.q)))
+            v = R(K(int(u.p)) if K is ZZ else K(int(u.p), int(u.q)))
         elif u.is_Add:
             v = R.zero
             for a in u.args:
