@@ -42,20 +42,21 @@ from gradcli.runner import make_session  # noqa: E402
 
 # ----- part 1: whole process, traces of at most 200 ops -----
 
-WHOLE = {
-    "polynomial": ("x", "x = 0.5\ny = 1.0\nfor k in range(100): y = y * x + 1\n"),
-    "sines": ("x", "x = 0.5\ny = 0.0\nfor k in range(50): y = y + sin(k * x) * x\n"),
-    "tanh (deep)": ("x", "x = 0.5\ny = 0.1\nfor k in range(66): y = tanh(y * x + 1)\n"),
-    "while loop": ("x", "x = 0.5\ny = 1.0\nwhile y < 1000: y = y * 1.1 + sin(x)\n"),
-    "Newton (sample)": ("a", (ROOT / "samples" / "formulas.g").read_text()),
+WHOLE = {        # name: (--wrt, the program, more options)
+    "polynomial": ("x", "x = 0.5\ny = 1.0\nfor k in range(100): y = y * x + 1\n", ()),
+    "sines": ("x", "x = 0.5\ny = 0.0\nfor k in range(50): y = y + sin(k * x) * x\n", ()),
+    "tanh (deep)": ("x", "x = 0.5\ny = 0.1\nfor k in range(66): y = tanh(y * x + 1)\n", ()),
+    "loop with if": ("x", "x = 0.5\ny = 0.0\nfor k in range(40):\n    if y < 3: y = y + x * sin(x)\n"
+                          "    else: y = y - x / 2\n", ()),
+    "Newton (sample)": ("a", (ROOT / "samples" / "formulas.g").read_text(), ("--set", "a=2")),
     "softmax entry": ("x", "x = tensor([1.0, 2.0, 3.0, 0.5, -1.0, 0.0, 2.5, 1.5])\n"
-                           "y = softmax(x)[0]\n"),
+                           "y = softmax(x)[0]\n", ()),
     "MLP (tensor)": ("x", "x = tensor([0.5, -1.0, 2.0])\n"
                           "W1 = tensor([[0.1, 0.2, -0.3], [0.4, -0.5, 0.6], [0.7, 0.8, -0.9], "
                           "[0.3, -0.2, 0.1]])\n"
                           "b1 = tensor([0.1, -0.1, 0.2, 0.0])\n"
                           "W2 = tensor([[0.5, -0.4, 0.3, 0.2]])\n"
-                          "y = sum(W2 @ tanh(W1 @ x + b1))\n"),
+                          "y = sum(W2 @ tanh(W1 @ x + b1))\n", ()),
 }
 
 
@@ -78,11 +79,14 @@ def median_of(cmd, env, repeat):
             runs[0][2])
 
 
-def trace_ops(source, wrt):
+def trace_ops(source, wrt, more=()):
+    """The number of ops in the output's trace (comparisons that chose the path included)."""
     opts = {"wrt": (wrt,), "formula": True, "formula_max_ops": 10**7}
     session = make_session(opts)
     run = FormulaRun(session, opts)
     with contextlib.redirect_stdout(io.StringIO()):
+        session.apply_sets([tuple(v.split("=", 1)) for k, v in zip(more[::2], more[1::2])
+                            if k == "--set"])
         session.run(source, "<bench>")
     run.stop()
     return trace_size(session.result_output().value, run.recorder.conds)
@@ -98,15 +102,15 @@ def whole(repeat):
     print(f"{label:>26} {w:6.2f} / {c:4.2f}")
     print(f"{'trace':>16} {'ops':>4} {'--formula s':>13} {'without s':>11}  formula")
     with tempfile.TemporaryDirectory() as tmp:
-        for name, (wrt, source) in WHOLE.items():
+        for name, (wrt, source, more) in WHOLE.items():
             path = Path(tmp) / "trace.g"
             path.write_text(source)
-            cmd = [py, "-m", "gradcli", "run", str(path), "--wrt", wrt]
+            cmd = [py, "-m", "gradcli", "run", str(path), "--wrt", wrt, *more]
             w, c, out = median_of(cmd + ["--formula"], env, repeat)
             w0, c0, _ = median_of(cmd, env, repeat)
             line = next((ln for ln in out.splitlines() if ln.startswith("d") and "tensor(" not in ln), "")
             line = line if len(line) <= 60 else line[:57] + "..."
-            print(f"{name:>16} {trace_ops(source, wrt):>4} {w:6.2f} / {c:4.2f} {w0:5.2f} / {c0:4.2f}"
+            print(f"{name:>16} {trace_ops(source, wrt, more):>4} {w:6.2f} / {c:4.2f} {w0:5.2f} / {c0:4.2f}"
                   f"  {line}")
 
 

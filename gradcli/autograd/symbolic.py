@@ -93,11 +93,11 @@ def _map2(f):
 
 
 def _known(e, u, **facts):
-    """e (a function of u), told `facts` that hold when u is real: SymPy would find them, but on
+    """e (a function of u), told `facts` that hold when u is real (finite): SymPy would find them, but on
     a deep composition each query of tanh's (its real and imaginary parts, expanded) or of a
     quotient's (the signs of its terms) walks the whole expression below, and building a loop's
     formula asks them at every step."""
-    if not facts or u.is_Atom or e.is_Atom or u.is_extended_real is not True:
+    if not facts or u.is_Atom or e.is_Atom or u.is_real is not True:
         return e
     try:
         kb = e._assumptions
