@@ -319,9 +319,11 @@ def _too_large(formulas, max_ops):
     """{NAME: reason} for the formulas too large to show. A trace within the budget can still
     give a formula far larger written out (each step of Newton's method uses the previous
     value three times: 20 steps, 10**14 operations), counted over its distinct parts."""
-    from .simplify import count_ops
+    from .simplify import count_ops, tree_nodes
     out, memo = {}, {}
     for n, J in formulas.items():
+        if 2 * sum(tree_nodes(e, memo) for e in J.flat) <= SHOWN_OPS * max_ops:
+            continue                    # (count_ops is at most twice the nodes: no need to count)
         ops = sum(count_ops(e, memo) for e in J.flat)
         if ops > SHOWN_OPS * max_ops:
             out[n] = (f"the formula has {ops:,} ops written out, over {SHOWN_OPS} times the "

@@ -24,6 +24,9 @@ def _shortest(e, syms, memo=None):
     memo = {} if memo is None else memo
     if not _has_free(e, memo):
         return e
+    p = _polynomial(e, syms)
+    if p is None and tree_nodes(e, memo) > 4 * TOGETHER_MAX_OPS:
+        return e                        # (counting its operations asks SymPy for signs: slow)
     best, ops = e, count_ops(e, memo)
 
     def consider(cand):
@@ -31,7 +34,6 @@ def _shortest(e, syms, memo=None):
         n = count_ops(cand, memo)
         if n < 0.8 * ops:
             best, ops = cand, n
-    p = _polynomial(e, syms)
     if p is not None:
         consider(p)
         return best
@@ -91,6 +93,15 @@ def _has_free(e, memo):
     for u in _post_order(e, memo, "free"):
         memo["free", u] = u.is_Symbol or any(memo["free", a] for a in u.args)
     return memo["free", e]
+
+
+def tree_nodes(e, memo=None) -> int:
+    """The number of nodes of e written out as a tree, over its distinct parts (at least half
+    its count_ops: a Rational such as -1/3 counts 2 operations)."""
+    memo = {} if memo is None else memo
+    for u in _post_order(e, memo, "nodes"):
+        memo["nodes", u] = 1 + sum(memo["nodes", a] for a in u.args)
+    return memo["nodes", e]
 
 
 def count_ops(e, memo=None):
