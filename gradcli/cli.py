@@ -1,6 +1,7 @@
-"""The command line: click commands -> a Session; errors -> exit statuses. No maths, no formatting.
+"""The command line: click commands -> a run; errors -> exit statuses. No maths, no formatting.
 
-Exit statuses (LANGUAGE.md §10), in one table like httpie's ExitStatus.
+Exit statuses (LANGUAGE.md §10) come from one table, `ExitStatus` (errors.py): a script's error
+or a failed --check is ERROR, a usage error USAGE (click's own code), Ctrl-C INTERRUPTED.
 """
 from __future__ import annotations
 
@@ -11,14 +12,8 @@ import sys
 import click
 
 from . import __version__
+from .errors import ExitStatus
 from .quiet import quiet
-
-
-class ExitStatus:
-    OK = 0
-    ERROR = 1          # an error in the script, or a failed --check
-    USAGE = 2          # a usage error of the command line (click's own code)
-    INTERRUPTED = 130
 
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)(i?[bB])?\s*$")
@@ -226,7 +221,7 @@ def run(ctx, file, code, **opts):
         except OSError as exc:
             raise click.UsageError(f"cannot read {file}: {exc.strerror or exc}") from None
         filename = file
-    from .runner import run_script
+    from .run import run_script
     sys.exit(run_script(source, filename, opts))
 
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import sys
 
 from .autograd.tensor import Tensor
-from .errors import GradcliError, LimitError
-from .runner import Timeout, _Alarm, make_session
+from .errors import ExitStatus, GradcliError
+from .run import Alarm, Snapshot, guard, make_session, print_graph, stderr_color
 
 _CONTINUES = ("else", "elif")
 
@@ -140,30 +140,6 @@ def ready(text: str) -> bool:
 
 # ----- the engine -----
 
-class InternalError(GradcliError):
-    kind = "InternalError"
-
-
-class Snapshot:
-    """The session's state before an entry, to put back when Ctrl-C stops it."""
-
-    def __init__(self, session):
-        self.globals = dict(session.globals)
-        self.tensors = [(t, t.data, t.grad, t.requires_grad)
-                        for t in self.globals.values() if isinstance(t, Tensor)]
-        self.marked = dict(session.marked)
-        self.output = session.output
-
-    def restore(self, session):
-        session.globals.clear()
-        session.globals.update(self.globals)
-        for t, data, grad, requires_grad in self.tensors:   # backward and `-=` change these
-            t.data, t.grad, t.requires_grad = data, grad, requires_grad
-        session.marked.clear()
-        session.marked.update(self.marked)
-        session.output = self.output
-
-
 class Console:
     """Feeds input to a Session. Calls `on_value(value, grads, text)` per expression statement
     (with d value / d NAME for each --wrt NAME bound so far) and `on_error(err, source)`."""
@@ -252,30 +228,14 @@ class Console:
         self._entry = source
         snapshot = Snapshot(s)
         try:
-            with _Alarm(self.timeout):
+            with guard(s, self.timeout, entry=True), Alarm(self.timeout):
                 s.run_entry(source, filename or self.filename, first_line)
             return True
-        except Timeout:
-            return self._error(LimitError(f"the statement took longer than --timeout "
-                                          f"{self.timeout:g} s"), source)
-        except GradcliError as err:
+        except GradcliError as err:     # a bug of ours too (guard): it must not end the session
             return self._error(err, source)
         except KeyboardInterrupt:
             snapshot.restore(s)
             raise
-        except (RecursionError, MemoryError) as exc:
-            from .lang.runtime import memory_limit_error
-            return self._error(memory_limit_error(s.options.max_memory) if isinstance(exc, MemoryError)
-                               else LimitError("the program nests too deeply; raise --max-depth N "
-                                               "or simplify it"), source)
-        except BrokenPipeError:
-            raise
-        except Exception as exc:  # noqa: BLE001 — a bug of ours must not end the session
-            import os
-            if os.environ.get("GRADCLI_DEBUG"):
-                raise
-            return self._error(InternalError(f"{type(exc).__name__}: {exc} (a bug in gradcli; "
-                                             "GRADCLI_DEBUG=1 shows where)"), source)
         finally:
             s.printed.clear()           # a long session must not keep every printed line
 
@@ -298,27 +258,12 @@ class Console:
         """`:wrt NAME…` (Session.set_wrt). Returns the names marked now."""
         return self.session.set_wrt(names)
 
-    def gradients(self, value) -> dict:
-        """d value / d NAME for each --wrt NAME bound to a tensor so far (Jacobians for
-        non-scalar values, zeros where the value does not depend on NAME)."""
-        s = self.session
-        if not isinstance(value, Tensor) or value.data.dtype.kind == "b" or not s.marked:
-            return {}
-        import gradcli.autograd as ag
-        grads = {}
-        for name in s.options.wrt:
-            x = s.marked.get(name)
-            if x is not None:
-                scalar = value.data.size == 1 and value.data.ndim == 0
-                grads[name] = ag.grad(value, x) if scalar else ag.jacobian(value, x)
-        return grads
-
     # ----- results -----
     def _echo(self, value, span):
         if self.on_value is None:
             return
         try:
-            grads = self.gradients(value)
+            grads = self.session.value_gradients(value)
         except GradcliError as err:
             raise err.at(span)
         self.on_value(value, grads, self.input_text(span))
@@ -395,7 +340,7 @@ def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     as_json = bool(opts.get("as_json"))
-    color = not as_json and _stderr_color(stderr)
+    color = not as_json and stderr_color(stderr)
 
     def out_line(text):
         stdout.write(text + "\n")
@@ -435,13 +380,13 @@ def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
             stderr.write(format_error(err, session.sources, color=color) + "\n")
             stderr.flush()
 
-    session = make_session(opts, out=on_print)
+    console = None
+    session = make_session(opts, out=on_print, on_graph=lambda s, t: show_graph(console, t))
     formula = None
     if opts.get("formula") or opts.get("latex"):
         from .insight.formula import FormulaRun
         formula = FormulaRun(session, opts)
     console = Console(session, "<stdin>", on_value, on_error, timeout=opts.get("timeout"), piped=True)
-    session.graph_hook = graph_hook(console)
     try:
         session.apply_sets(opts.get("sets"))
     except GradcliError as err:
@@ -454,7 +399,7 @@ def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
     console.flush()
     if formula is not None:
         formula.stop()
-    return 1 if console.failed else 0
+    return ExitStatus.ERROR if console.failed else ExitStatus.OK
 
 
 def json_value(value, to_json_value):
@@ -470,30 +415,19 @@ def json_value(value, to_json_value):
     return to_text(value)
 
 
-def graph_hook(console, show=None):
-    """The `graph(t)` built-in for a console's session, from `gradcli.insight.graph`: printed
-    through the session (or drawn by `show(renderable)`, the REPL's rich console)."""
-    def hook(t):
-        console.sync_sources()
-        try:
-            from .insight import graph as g
-        except ImportError:
-            console.session._print("graph(): the graph view is not available in this build")
-            return
-        if show is not None:
-            show(g.graph_renderable(t, console.session, title="graph"))
-        else:
-            g.graph_hook(console.session)(t)
-    return hook
-
-
-def _stderr_color(stream) -> bool:
-    import os
+def show_graph(console, t, show=None):
+    """`graph(t)` in a console's session (the whole input is its source): printed through the
+    session as `run` prints it, or drawn by `show(renderable)` (the REPL's rich console)."""
+    console.sync_sources()
     try:
-        tty = stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-    return tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+        from .insight import graph as g      # on first use: piped mode may never need it
+    except ImportError:
+        console.session.print_text("graph(): the graph view is not available in this build")
+        return
+    if show is None:
+        print_graph(console.session, t)
+    else:
+        show(g.graph_renderable(t, console.session, title="graph"))
 
 
 def main_interactive(opts, interactive: bool) -> int:
@@ -505,10 +439,10 @@ def main_interactive(opts, interactive: bool) -> int:
             from .render.diagnostics import format_interrupt
             sys.stdout.flush()
             print(format_interrupt(), file=sys.stderr)
-            return 130
+            return ExitStatus.INTERRUPTED
     from .repl_ui import run_repl
     return run_repl(opts)
 
 
 __all__ = ["Console", "Shape", "Snapshot", "ready", "run_piped", "main_interactive", "one_line",
-           "graph_hook", "load_report"]
+           "show_graph", "load_report"]

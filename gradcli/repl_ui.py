@@ -15,9 +15,9 @@ from . import __version__
 from .autograd.tensor import Tensor
 from .errors import GradcliError
 from .lang.values import Number, to_text
-from .repl import Console, graph_hook, load_report, ready
+from .repl import Console, load_report, ready, show_graph
 from .repl_edit import kind as _kind
-from .runner import make_session
+from .run import make_session
 
 PS1, PS2 = ">>> ", "... "
 
@@ -101,10 +101,10 @@ class Repl:
 
     # ----- the session -----
     def reset(self):
-        session = make_session(self.opts, out=self.print_line)
+        session = make_session(self.opts, out=self.print_line,
+                               on_graph=lambda s, t: show_graph(self.console, t, self.out.print))
         self.console = Console(session, "<repl>", self.show_value, self.show_error,
                                timeout=self.opts.get("timeout"))
-        session.graph_hook = graph_hook(self.console, show=self.out.print)
         try:
             session.apply_sets(self.opts.get("sets"))
         except GradcliError as err:

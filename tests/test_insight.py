@@ -340,7 +340,7 @@ def test_graph_builtin_prints_like_print():
 
 def test_repl_graph_function():
     from gradcli.errors import GNameError, GTypeError
-    from gradcli.runner import make_session
+    from gradcli.run import make_session
     from rich.console import Console
     s = make_session({})
     s.run("x = tensor(2.0, requires_grad=True)\ny = x ** 3\nf = 'text'\n", "<stdin>")

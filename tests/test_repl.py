@@ -301,7 +301,7 @@ def test_forty_columns_wraps_without_garbling(repl):
 def test_completion_helpers():
     from gradcli.repl_edit import command_completions, completions
     from gradcli.repl_ui import _ALIASES, COMMANDS
-    from gradcli.runner import make_session
+    from gradcli.run import make_session
     s = make_session({})
     s.run("x = ones(2, requires_grad=True)\ndef fun(a): return a\nxyz = 3\n", "<t>")
     names = lambda text: [c[0] for c in completions(text, s)]          # noqa: E731

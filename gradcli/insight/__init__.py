@@ -8,7 +8,7 @@ report (`emit`). `graph_hook` is the `graph(t)` built-in of every session the ru
 """
 from __future__ import annotations
 
-from .graph import attach, graph_hook, graph_lines, graph_renderable, repl_graph, tracker_of  # noqa: F401
+from .graph import attach, graph_lines, graph_renderable, repl_graph, tracker_of  # noqa: F401
 
 def fresh_seed() -> int:
     """A seed for a --check run without --seed: the program and its re-runs must draw the same

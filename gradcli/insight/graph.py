@@ -441,24 +441,6 @@ def render_plain(lines) -> str:
     return "\n".join(t.plain for t in lines)
 
 
-def graph_hook(session):
-    """The `graph(t)` built-in: print t's graph through the session's print (so --json's
-    `printed` has it too), as plain text."""
-    def show(t):
-        name = t.grad_fn.name if t.grad_fn is not None else names_of(session, t)
-        title = f"graph({name})" if name else "graph"
-        session._print(render_plain(graph_lines(t, session, title=title)))
-    return show
-
-
-def names_of(session, t):
-    """The top-level name bound to tensor t, if any."""
-    for k, v in session.globals.items():
-        if v is t:
-            return k
-    return None
-
-
 def repl_graph(session, name):
     """`:graph NAME` in the REPL: the renderable for a variable (GNameError / GTypeError if none)."""
     from ..errors import GNameError, GTypeError
