@@ -1,5 +1,5 @@
 """Where output goes: plain text when stdout is not a terminal (or NO_COLOR is set), rich colour
-on a terminal. Results go to stdout; diagnostics go to stderr (`runner._fail`)."""
+on a terminal. Results go to stdout; diagnostics go to stderr (`run._fail`)."""
 from __future__ import annotations
 
 import os

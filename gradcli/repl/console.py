@@ -1,144 +1,28 @@
-"""The REPL and piped mode share one engine: lines in -> "is it complete?" -> run -> events.
+"""The REPL and piped mode share one console over the pipeline (run.py): lines in -> "is it
+complete?" (input.py) -> run under `guard()` -> events.
 
 `Console` separates "is it complete?" from "run it" (CPython's InteractiveConsole, DESIGN rule 8).
 An entry's lines keep their numbers in the whole input (`first_line`), so diagnostics point at
 the line the user typed or piped. An error resets the buffer, never the session; Ctrl-C during a
-run puts the session back as it was before the entry (a snapshot of its globals and of the
-tensors they hold).
+run puts the session back as it was before the entry (`run.Snapshot`).
 
 * Piped mode (`run_piped`, stdin not a terminal) reads lines as they arrive and answers each
   expression statement at once, like `bc`. A line is complete at its end unless a bracket or a
   triple-quoted string is open, it ends in `\\`, or a block opened by a line ending in `:` is
   still going: a block ends at a blank line or at a line that is not indented (`else:`/`elif` continue it).
-* The REPL (`repl_ui.py`, prompt_toolkit) edits a whole entry and asks `ready(text)` on Enter.
+* The REPL (`ui.py`, prompt_toolkit) edits a whole entry and asks `input.ready(text)` on Enter.
 """
 from __future__ import annotations
 
 import sys
 
-from .autograd.tensor import Tensor
-from .errors import ExitStatus, GradcliError
-from .run import Alarm, Snapshot, guard, make_session, print_graph, stderr_color
+from ..autograd.tensor import Tensor
+from ..errors import ExitStatus, GradcliError, GSyntaxError
+from ..lang.values import to_text
+from ..render.jsondoc import dumps, error_object, to_json_value
+from ..run import Alarm, Snapshot, guard, make_session, print_graph, stderr_color
+from .input import Shape, blank, continues, indented, scan_line
 
-_CONTINUES = ("else", "elif")
-
-
-# ----- the shape of the input: brackets, blocks, continuations -----
-
-def scan_line(line: str, depth: int) -> tuple[int, str]:
-    """Bracket depth after `line` (starting at `depth`) and the line's code without its comment."""
-    depth, code, _ = scan(line, depth)
-    return depth, code
-
-
-def scan(line: str, depth: int, quote: str | None = None) -> tuple[int, str, str | None]:
-    """(bracket depth, code without its comment, open triple quote) after `line`.
-
-    Only a triple-quoted string spans lines: `quote` is its quotes when one is open at the
-    start of the line (and, returned, at its end); brackets and '#' inside strings do not count.
-    """
-    i, n, end = 0, len(line), len(line)
-    if quote:
-        close = _closing(line, 0, quote)
-        if close < 0:
-            return depth, "", quote
-        i = close
-    while i < n:
-        c = line[i]
-        if c == "#":
-            end = i
-            break
-        if c == '"' or c == "'":
-            if line.startswith(c * 3, i):
-                close = _closing(line, i + 3, c * 3)
-                if close < 0:
-                    return depth, line.rstrip(), c * 3
-                i = close
-                continue
-            i += 1
-            while i < n and line[i] != c:
-                i += 2 if line[i] == "\\" else 1
-        elif c in "([":
-            depth += 1
-        elif c in ")]":
-            depth -= 1
-        i += 1
-    return depth, line[:end].rstrip(), None
-
-
-def _closing(line: str, i: int, quote: str) -> int:
-    """The index just after the `quote` that closes a triple-quoted string, or -1."""
-    while True:
-        j = line.find(quote, i)
-        if j < 0:
-            return -1
-        k = j
-        while k > i and line[k - 1] == "\\":
-            k -= 1
-        if (j - k) % 2 == 0:             # not escaped
-            return j + 3
-        i = j + 1
-
-
-class Shape:
-    """What a run of lines still needs: a closing bracket or quote, the line after a `\\`, a
-    block's end."""
-
-    def __init__(self, lines=()):
-        self.depth = 0
-        self.backslash = False
-        self.quote = None           # the quotes of a triple-quoted string still open
-        self.block = False          # a line ending in ':' (outside brackets) opened a block
-        for line in lines:
-            self.add(line)
-
-    def add(self, line: str):
-        self.depth, code, self.quote = scan(line, self.depth, self.quote)
-        self.backslash = code.endswith("\\") and not self.quote
-        if self.depth <= 0 and not self.quote and code.endswith(":"):
-            self.block = True
-
-    @property
-    def open(self) -> bool:
-        """The last line cannot end the statement: a bracket or a triple-quoted string is open,
-        or it ends in `\\`."""
-        return self.depth > 0 or self.backslash or self.quote is not None
-
-
-def _indented(line: str) -> bool:
-    return line[:1] in (" ", "\t", "\f")
-
-
-def _blank(line: str) -> bool:
-    return not line.strip(" \t\f")
-
-
-def _continues(line: str) -> bool:
-    word = line.lstrip().split(":", 1)[0].split(None, 1)
-    return bool(word) and word[0] in _CONTINUES
-
-
-def ready(text: str) -> bool:
-    """The REPL's Enter: can `text` (an edited entry, lines joined by '\\n') run now?
-
-    True when the parser says it is complete (`is_complete`, which also says True for a definite
-    syntax error, so it is shown at once), or when nothing in its shape asks for more: no open
-    bracket, no trailing `\\`, no block still open (a block is closed by an empty last line).
-    `x = 1 +` is therefore reported at once instead of waiting for a line that cannot help.
-    """
-    if not text.strip():
-        return True
-    from .lang.parser import is_complete
-    if is_complete(text):
-        return True
-    lines = text.split("\n")
-    shape = Shape(lines)
-    if shape.open:
-        return False
-    return not shape.block or (len(lines) > 1 and _blank(lines[-1]))
-
-
-# ----- the engine -----
 
 class Console:
     """Feeds input to a Session. Calls `on_value(value, grads, text)` per expression statement
@@ -166,18 +50,18 @@ class Console:
         line = line.rstrip("\n").rstrip("\r")
         self.lines.append(line)
         lineno = len(self.lines)
-        if not _blank(line) and not scan_line(line, 0)[1].strip() and not self.shape.open:
+        if not blank(line) and not scan_line(line, 0)[1].strip() and not self.shape.open:
             if self.buffer:                 # a comment line neither ends a block nor starts one
                 self.buffer.append(line)
             return bool(self.buffer)
         if self.buffer and self.shape.block and not self.shape.open:
-            if _blank(line):
+            if blank(line):
                 self._run_buffer()
                 return False
-            if not _indented(line) and not _continues(line):
+            if not indented(line) and not continues(line):
                 self._run_buffer()      # a dedent ends the block; this line starts anew
         if not self.buffer:
-            if _blank(line):
+            if blank(line):
                 return False
             self.first_line = lineno
             self.shape = Shape()
@@ -203,7 +87,7 @@ class Console:
     def run_text(self, text: str) -> bool:
         """Run a complete entry (several lines at once). Returns False if it failed."""
         lines = text.split("\n")
-        while lines and _blank(lines[-1]):
+        while lines and blank(lines[-1]):
             lines.pop()
         if not lines:
             return True
@@ -288,9 +172,8 @@ PIPED_ENTRIES = ("piped mode reads its input entry by entry, as the REPL does: a
 def _explain_entries(err, source):
     """A syntax error at the start of a piped entry that begins indented or with `else`/`elif`:
     a file cut into entries where a script would not be (issue 15) — say so, and what to run."""
-    from .errors import GSyntaxError
     first = source.split("\n", 1)[0]
-    if isinstance(err, GSyntaxError) and err.hint is None and (_indented(first) or _continues(first)):
+    if isinstance(err, GSyntaxError) and err.hint is None and (indented(first) or continues(first)):
         err.hint = PIPED_ENTRIES
 
 
@@ -333,9 +216,7 @@ def one_line(text: str) -> str:
 def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
     """stdin is not a terminal: run statements as they arrive, one result line per expression
     statement. Returns the exit status (1 if any statement failed)."""
-    from .lang.values import to_text
-    from .render.diagnostics import format_error
-    from .render.jsondoc import dumps, error_object, to_json_value
+    from ..render.diagnostics import format_error     # here, for start-up time: rich
     stdin = stdin or sys.stdin.buffer
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -361,14 +242,14 @@ def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
             if opts.get("wrt"):
                 doc["gradients"] = {k: None if free else to_json_value(g.data) for k, g in grads.items()}
             if models is not None:
-                from .render.formula import json_formulas
+                from ..render.formula import json_formulas   # --formula only
                 doc["formula"] = json_formulas(models)
             out_line(dumps(doc))
             return
         fields = [] if free else [one_line(to_text(value))] + [f"d/d{k} = {one_line(to_text(g))}"
                                                              for k, g in grads.items()]
         if models is not None:
-            from .render.formula import text_lines
+            from ..render.formula import text_lines     # --formula only
             fields += [line for line in text_lines(models, None, formula.latex) if not line.startswith("  ")]
         out_line("\t".join(fields))
 
@@ -384,7 +265,7 @@ def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
     session = make_session(opts, out=on_print, on_graph=lambda s, t: show_graph(console, t))
     formula = None
     if opts.get("formula") or opts.get("latex"):
-        from .insight.formula import FormulaRun
+        from ..insight.formula import FormulaRun        # --formula only: SymPy
         formula = FormulaRun(session, opts)
     console = Console(session, "<stdin>", on_value, on_error, timeout=opts.get("timeout"), piped=True)
     try:
@@ -411,7 +292,6 @@ def json_value(value, to_json_value):
         return value
     if isinstance(value, (list, tuple)) and all(isinstance(v, Tensor) for v in value):
         return [to_json_value(v.data) for v in value]
-    from .lang.values import to_text
     return to_text(value)
 
 
@@ -420,7 +300,7 @@ def show_graph(console, t, show=None):
     session as `run` prints it, or drawn by `show(renderable)` (the REPL's rich console)."""
     console.sync_sources()
     try:
-        from .insight import graph as g      # on first use: piped mode may never need it
+        from ..insight import graph as g      # on first use, for start-up time
     except ImportError:
         console.session.print_text("graph(): the graph view is not available in this build")
         return
@@ -430,19 +310,4 @@ def show_graph(console, t, show=None):
         show(g.graph_renderable(t, console.session, title="graph"))
 
 
-def main_interactive(opts, interactive: bool) -> int:
-    """`gradcli` with no command: the REPL on a terminal, piped mode otherwise."""
-    if not interactive or opts.get("as_json"):
-        try:
-            return run_piped(opts)
-        except KeyboardInterrupt:
-            from .render.diagnostics import format_interrupt
-            sys.stdout.flush()
-            print(format_interrupt(), file=sys.stderr)
-            return ExitStatus.INTERRUPTED
-    from .repl_ui import run_repl
-    return run_repl(opts)
-
-
-__all__ = ["Console", "Shape", "Snapshot", "ready", "run_piped", "main_interactive", "one_line",
-           "show_graph", "load_report"]
+__all__ = ["Console", "run_piped", "one_line", "show_graph", "load_report"]
