@@ -31,12 +31,13 @@ from . import cli
 from .autograd import functions as fn
 from .errors import GradcliError
 from .insight import attach, fresh_seed, tracker_of
-from .insight import graph as G
+from .insight.graph import dot_model, graph_model
 from .lang.runtime import FlowLog, Output
 from .lang.values import to_text
 from .render import graphviz, html
 from .render.diagnostics import rich_error
 from .render.formula import latex_text, text_lines
+from .render.graph import dot_text, graph_lines
 from .render.report import text_report
 from .run import Snapshot, evaluate, guard, make_session
 
@@ -272,8 +273,8 @@ class Notebook:
         if output is None:
             return Graph(None, [Text("Graph: there is no output to draw; end the cell with an "
                                      "expression or an assignment, or name one with --of NAME")])
-        lines = G.graph_lines(output.value, s, grads, output)
-        dot = G.dot_text(output.value, s, grads, output) if output.value.requires_grad else None
+        lines = graph_lines(graph_model(output.value, s, grads, output))
+        dot = dot_text(dot_model(output.value, s, grads, output)) if output.value.requires_grad else None
         return Graph(dot, lines)
 
 

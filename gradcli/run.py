@@ -42,14 +42,10 @@ def print_graph(session, t):
     """`graph(t)`: t's graph as a plain-text tree, printed through the session (so that --json's
     `printed` has it too)."""
     # Imported on first use: a run that never calls graph() imports neither insight nor rich.
-    from .insight.graph import graph_lines, render_plain
-    session.print_text(render_plain(graph_lines(t, session, title=graph_title(session, t))))
-
-
-def graph_title(session, t) -> str:
-    """`graph(y)`: the title of `graph(t)`, with the name t was bound to."""
+    from .insight.graph import graph_model
+    from .render.graph import call_title, graph_text
     name = t.grad_fn.name if t.grad_fn is not None else session.name_of(t)
-    return f"graph({name})" if name else "graph"
+    session.print_text(graph_text(graph_model(t, session, title=call_title(name))))
 
 
 class Snapshot:

@@ -307,7 +307,8 @@ def show_graph(console, t, show=None):
     if show is None:
         print_graph(console.session, t)
     else:
-        show(g.graph_renderable(t, console.session, title="graph"))
+        from ..render.graph import graph_renderable     # here, for start-up time: rich
+        show(graph_renderable(g.graph_model(t, console.session, title="graph")))
 
 
 __all__ = ["Console", "run_piped", "one_line", "show_graph", "load_report"]

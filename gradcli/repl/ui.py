@@ -22,6 +22,7 @@ from ..errors import GradcliError, InternalError
 from ..lang.values import Number, to_text
 from ..render import repl as views
 from ..render.diagnostics import did_you_mean, rich_error
+from ..render.graph import graph_renderable
 from ..render.tensors import format_tensor, summarize
 from ..run import guard, make_session
 from .console import Console, load_report, show_graph
@@ -165,7 +166,7 @@ class Repl:
             return
         self.console.sync_sources()
         try:
-            self.out.print(g.repl_graph(self.session, arg))
+            self.out.print(graph_renderable(g.repl_graph(self.session, arg)))
         except GradcliError as err:
             self.show_error(err, "")
 
