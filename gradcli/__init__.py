@@ -30,6 +30,6 @@ def load_ipython_extension(ipython):
 
 def __getattr__(name):
     if name == "Session":
-        from .lang.runtime import Session
+        from .lang.runtime import Session   # here, for start-up time: `import gradcli` is light
         return Session
     raise AttributeError(name)

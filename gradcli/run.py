@@ -15,9 +15,12 @@ import sys
 from contextlib import contextmanager
 
 from . import limits
+from .autograd import functions as fn
 from .autograd.tensor import Tensor
 from .errors import ExitStatus, GradcliError, InternalError, LimitError, Span
 from .lang.runtime import Options, Session, memory_limit_error
+from .render import console
+from .render.report import error_document, run_document, text_report
 
 
 # ----- the session -----
@@ -33,7 +36,6 @@ def make_session(opts, out=None, explain=False, on_graph=None) -> Session:
     session = Session(options, out=out, on_graph=on_graph or print_graph)
     limits.apply_memory_limit(options.max_memory)
     if opts.get("seed") is not None:
-        from .autograd import functions as fn
         fn.seed(opts["seed"])
     return session
 
@@ -41,7 +43,7 @@ def make_session(opts, out=None, explain=False, on_graph=None) -> Session:
 def print_graph(session, t):
     """`graph(t)`: t's graph as a plain-text tree, printed through the session (so that --json's
     `printed` has it too)."""
-    # Imported on first use: a run that never calls graph() imports neither insight nor rich.
+    # Here, for start-up time: a run that never calls graph() imports neither insight nor rich.
     from .insight.graph import graph_model
     from .render.graph import call_title, graph_text
     name = t.grad_fn.name if t.grad_fn is not None else session.name_of(t)
@@ -192,16 +194,16 @@ def evaluate(session, source: str, filename: str, opts: dict, out=None) -> Run:
 def run_script(source: str, filename: str, opts: dict) -> int:
     """`gradcli run`: the script in a fresh session, its report on stdout (text or --json), its
     error on stderr. Returns the exit status."""
-    from .render import console
     as_json = opts.get("as_json")
     out = console.Output(json_mode=as_json)
     if opts.get("check") and opts.get("seed") is None:
-        from .insight import fresh_seed     # the run and --check's re-runs draw the same numbers
+        # the run and --check's re-runs draw the same numbers (insight: imported for --check only)
+        from .insight import fresh_seed
         opts = {**opts, "seed": fresh_seed()}
     session = make_session(opts, out=None if as_json else out.print_line,
                            explain=bool(opts.get("explain")))
     if _insight_wanted(opts):
-        from . import insight
+        from . import insight               # here, for start-up time: only when asked for
         insight.prepare(session, opts)
     try:
         with guard(session, opts.get("timeout")):
@@ -209,18 +211,16 @@ def run_script(source: str, filename: str, opts: dict) -> int:
     except GradcliError as err:
         return _fail(out, session, err, as_json)
     except KeyboardInterrupt:
-        from .render.diagnostics import format_interrupt
+        from .render.diagnostics import format_interrupt   # here, for start-up time: rich
         out.flush()
         print(format_interrupt(), file=sys.stderr)
         return ExitStatus.INTERRUPTED
     output, grads, insight, formula = run.output, run.grads, run.insight, run.formula
     limits.lift_memory_limit()        # the run is over: reporting it is not accounted for
     if as_json:
-        from .render.report import run_document
         out.write(run_document(session, output, grads, insight.get("check"), formula,
                                {k: insight[k] for k in ("graph", "explain") if k in insight}))
     elif opts.get("wrt") or opts.get("of"):
-        from .render.report import text_report
         out.report(text_report(output, grads, formula))
     if "emit" in insight:
         insight["emit"]()
@@ -232,7 +232,7 @@ def _formula_recorder(session, opts):
     """--formula/--latex: the recorder of the run's path and free symbols (SymPy comes later)."""
     if not (opts.get("formula") or opts.get("latex")):
         return None
-    from .insight.formula import FormulaRun
+    from .insight.formula import FormulaRun     # here, for start-up time: SymPy, --formula only
     return FormulaRun(session, opts)
 
 
@@ -245,7 +245,7 @@ def _insight(session, output, grads, opts, out, source, filename) -> dict:
     here, inside the error handling, and printed by `emit` after the report."""
     if not _insight_wanted(opts):
         return {}
-    from . import insight
+    from . import insight                   # here, for start-up time: only when asked for
     return insight.run_all(session, output, grads, opts, out, source=source, filename=filename)
 
 
@@ -257,11 +257,10 @@ def _fail(out, session, err, as_json) -> int:
     err.__traceback__ = err.__context__ = err.__cause__ = None
     session.release(collect=isinstance(err, LimitError))
     if as_json:
-        from .render.report import error_document
         out.write(error_document(err))
         out.flush()
     else:
-        from .render.diagnostics import format_error
+        from .render.diagnostics import format_error   # here, for start-up time: rich
         print(format_error(err, session.sources, color=stderr_color(sys.stderr)), file=sys.stderr)
     return ExitStatus.ERROR
 

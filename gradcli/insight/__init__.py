@@ -30,6 +30,7 @@ def run_all(session, output, grads, opts, out, source=None, filename=None) -> di
     With --json nothing is printed (the check, and the graph and explain sections as lines of
     text, go into the document); --dot always writes its file.
     """
+    # The sections' modules are imported here, for start-up time: only those asked for load.
     from ..render.graph import NO_OUTPUT_DOT, dot_text, graph_lines
     from .graph import Names, dot_model, graph_model
     sections = []

@@ -115,6 +115,7 @@ class Session:
     # ----- running -----
     def run(self, source: str, filename: str = "<input>"):
         """Parse, compile and run a program in this session. Raises GradcliError."""
+        # Here, for start-up time: a Session is made (the REPL's prompt shown) before any parsing.
         from .compiler import compile_program
         from .parser import parse
         if isinstance(source, str) and source.startswith("\ufeff"):
@@ -128,7 +129,7 @@ class Session:
 
     def run_entry(self, source: str, filename: str, first_line: int = 1):
         """Run one REPL or piped entry whose first line is line `first_line` of the input."""
-        from .compiler import compile_program
+        from .compiler import compile_program   # here, for start-up time (as in `run`)
         from .parser import parse
         self.stage = "compile"
         program = parse(source, filename, max_nesting=self.options.max_nesting,
@@ -248,6 +249,7 @@ class Session:
             self._set_one(name, expr)
 
     def _set_one(self, name, expr):
+        # Here, for start-up time (as in `run`)
         from . import ast as A
         from .compiler import Compiler, bind_value
         from .parser import parse
@@ -266,7 +268,7 @@ class Session:
         self.bind_top(name, value, False, None)
 
     def unknown_name(self, name, span):
-        from ..render.diagnostics import did_you_mean
+        from ..render.diagnostics import did_you_mean     # here, for start-up time: rich
         close = did_you_mean(name, list(self.globals) + [n for n in BUILTINS])
         if len(name) > 80:                  # the caret shows which one; keep the message readable
             name = f"{name[:40]}…{name[-20:]}"

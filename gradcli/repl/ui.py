@@ -21,6 +21,7 @@ from ..autograd.tensor import Tensor
 from ..errors import GradcliError, InternalError
 from ..lang.values import Number, to_text
 from ..render import repl as views
+from ..render.console import use_color
 from ..render.diagnostics import did_you_mean, rich_error
 from ..render.graph import graph_renderable
 from ..render.tensors import format_tensor, summarize
@@ -352,7 +353,6 @@ def _dumb() -> bool:
 
 def run_repl(opts) -> int:
     """The REPL on a terminal; returns the exit status (0 when left with Ctrl-D or :quit)."""
-    from ..render.console import use_color
     dumb = _dumb()
     repl = Repl(opts, color=not dumb and use_color(sys.stdout))
     return _plain_loop(repl) if dumb else _prompt_loop(repl)
