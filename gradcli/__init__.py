@@ -16,7 +16,7 @@ def run_source(source, wrt=(), of=None, filename="<input>"):
     from .lang.runtime import Options, Session
     from .run import guard
     s = Session(Options(wrt=tuple(wrt), of=of))
-    with guard(s):
+    with guard():
         s.run(source, filename)
     return s
 

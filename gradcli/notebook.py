@@ -239,7 +239,7 @@ class Notebook:
         self._configure(opts)
         s = self.session
         try:
-            with guard(s, opts.get("timeout")):
+            with guard(opts.get("timeout")):
                 run = evaluate(s, source, filename, opts, out=None)
                 shown = self._shown(run, opts, show_graph)
         except GradcliError as err:

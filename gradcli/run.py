@@ -112,13 +112,11 @@ class Alarm:
 
 
 @contextmanager
-def guard(session=None, timeout=None, entry=False):
+def guard(timeout=None, entry=False):
     """Every failure inside as a GradcliError — a timeout, the memory or recursion limit, a bug
     of ours — so that no Python traceback reaches a user. GradcliError, KeyboardInterrupt and
-    BrokenPipeError pass as they are. `session`: the Session running, whose stage (compiling,
-    executing) says which limit was hit and where; `entry`: one entry of the REPL or piped mode."""
-    if session is not None:
-        session.stage = None
+    BrokenPipeError pass as they are. `timeout`: the --timeout that a Timeout means; `entry`:
+    one entry of the REPL or piped mode (a statement, not the run)."""
     try:
         yield
     except (GradcliError, KeyboardInterrupt, BrokenPipeError):
@@ -128,15 +126,34 @@ def guard(session=None, timeout=None, entry=False):
             raise LimitError(f"the statement took longer than --timeout {timeout:g} s") from None
         raise LimitError(f"the run took longer than --timeout {timeout:g} s", exc.span) from None
     except Exception as exc:  # noqa: BLE001 — a bug of ours too: a clean report, never a traceback
-        err = g_error(exc, session)
+        err = g_error(exc)
         if err is None:
             raise
         raise err from None
 
 
-def g_error(exc, session=None) -> GradcliError | None:
-    """The G error for an exception that is not one (None: let it through, GRADCLI_DEBUG=1)."""
-    stage = session.stage if session is not None else None
+_COMPILING = (Session.run.__code__, Session.run_entry.__code__)
+_EXECUTING = Session._execute.__code__
+
+
+def _stage(exc):
+    """What the innermost Session in exc's traceback was doing — "compile", "execute" or None —
+    and that Session (a --check re-run is a Session inside the run's)."""
+    stage = session = None
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code is _EXECUTING or code in _COMPILING:
+            stage = "execute" if code is _EXECUTING else "compile"
+            session = tb.tb_frame.f_locals.get("self")
+        tb = tb.tb_next
+    return stage, session
+
+
+def g_error(exc) -> GradcliError | None:
+    """The G error for an exception that is not one (None: let it through, GRADCLI_DEBUG=1).
+    A limit reached while a Session compiled or executed says which, and where it stopped."""
+    stage, session = _stage(exc)
     if isinstance(exc, RecursionError):
         if stage == "compile":
             return LimitError("the program nests too deeply to compile; lower --max-nesting N")
@@ -206,7 +223,7 @@ def run_script(source: str, filename: str, opts: dict) -> int:
         from . import insight               # here, for start-up time: only when asked for
         insight.prepare(session, opts)
     try:
-        with guard(session, opts.get("timeout")):
+        with guard(opts.get("timeout")):
             run = evaluate(session, source, filename, opts, out)
     except GradcliError as err:
         return _fail(out, session, err, as_json)

@@ -4,8 +4,8 @@ A Session runs programs (a whole file, or REPL entries one after another) and re
 printed lines, the output, the marked `--wrt` tensors — that `render/` turns into text or JSON.
 It never formats or prints anything itself: its front end passes it callbacks (`out` for the
 lines a script prints, `on_graph` for `graph(t)`), and runs it under `run.guard()`, which turns
-what a run raises — a recursion or memory limit reached while the Session was at `stage`
-"compile" or "execute" — into G errors.
+what a run raises — a recursion or memory limit reached while the Session compiled (`run`,
+`run_entry`) or executed (`_execute`, stopped at `site`) — into G errors.
 """
 from __future__ import annotations
 
@@ -91,9 +91,8 @@ class Session:
         self.on_graph = on_graph            # called with (session, t) for graph(t)
         # the name table of this session's scripts: print() and graph() call the two above
         self.builtins = session_builtins(self.print_text, self.show_graph)
-        # what the session is doing — "compile", "execute" or None — and the source place of
-        # the op running when the execution stopped: `run.guard()` reports a limit reached there
-        self.stage = None
+        # the source place of the op running when an execution stopped: `run.guard()` reports
+        # a limit reached there
         self.site = None
         # The output: an Output, or the (name, value, span) it is made of when the output is
         # read (a top-level loop rebinds it on every iteration: a tuple is cheaper than an Output)
@@ -121,7 +120,6 @@ class Session:
         if isinstance(source, str) and source.startswith("\ufeff"):
             source = source[1:]         # a UTF-8 BOM: not part of the first line a diagnostic quotes
         self.sources[filename] = source
-        self.stage = "compile"
         program = parse(source, filename, max_nesting=self.options.max_nesting)
         code = compile_program(program, self, source)
         self._execute(code)
@@ -131,14 +129,12 @@ class Session:
         """Run one REPL or piped entry whose first line is line `first_line` of the input."""
         from .compiler import compile_program   # here, for start-up time (as in `run`)
         from .parser import parse
-        self.stage = "compile"
         program = parse(source, filename, max_nesting=self.options.max_nesting,
                         first_line=first_line)
         code = compile_program(program, self, source, first_line)
         self._execute(code)
 
     def _execute(self, code):
-        self.stage = "execute"
         mode.enabled = True
         keep = mode.keep
         mode.keep = True                # nodes keep every input: --graph/--explain show them
@@ -153,7 +149,6 @@ class Session:
             mode.keep = keep
             mode.site = None
             self.depth = 0
-        self.stage = None
 
     @property
     def output(self) -> Output | None:

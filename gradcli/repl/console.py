@@ -112,7 +112,7 @@ class Console:
         self._entry = source
         snapshot = Snapshot(s)
         try:
-            with guard(s, self.timeout, entry=True), Alarm(self.timeout):
+            with guard(self.timeout, entry=True), Alarm(self.timeout):
                 s.run_entry(source, filename or self.filename, first_line)
             return True
         except GradcliError as err:     # a bug of ours too (guard): it must not end the session
