@@ -310,7 +310,7 @@ def entry(argv=None):
             except (OSError, ValueError):
                 pass
         os._exit(rv)
-    sys.exit(rv or 0)
+    sys.exit(rv or ExitStatus.OK)
 
 
 if __name__ == "__main__":  # pragma: no cover

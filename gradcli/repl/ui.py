@@ -18,7 +18,7 @@ from rich.text import Text
 
 from .. import __version__
 from ..autograd.tensor import Tensor
-from ..errors import GradcliError, InternalError
+from ..errors import ExitStatus, GradcliError, InternalError
 from ..lang.values import Number, to_text
 from ..render import repl as views
 from ..render.console import use_color
@@ -309,10 +309,10 @@ def _prompt_loop(repl) -> int:
         except KeyboardInterrupt:
             continue                        # Ctrl-C at the prompt: a fresh line
         except EOFError:
-            return 0
+            return ExitStatus.OK
         try:
             if not repl.handle(text):
-                return 0
+                return ExitStatus.OK
         except KeyboardInterrupt:           # between the prompt and the run: nothing ran
             continue
 
@@ -332,10 +332,10 @@ def _plain_loop(repl) -> int:
             sys.stdout.write("\n")
             if buffer:
                 repl.handle("\n".join(buffer))
-            return 0
+            return ExitStatus.OK
         if not buffer and line.strip().startswith(":"):
             if not repl.handle(line):
-                return 0
+                return ExitStatus.OK
             continue
         buffer.append(line)
         text = "\n".join(buffer)
