@@ -71,11 +71,6 @@ class FlowLog:
         counts[0 if taken else 1] += 1
 
 
-class Events:
-    def __init__(self):
-        self.printed: list = []
-
-
 class Session:
     """One interpreter state: run programs into it, then read its events and report."""
 
@@ -332,7 +327,7 @@ class Session:
                 if isinstance(v, Tensor) and v.data.dtype.kind != "b"}
 
 
-__all__ = ["Session", "Options", "Output", "FlowLog", "Events", "Number", "derivative"]
+__all__ = ["Session", "Options", "Output", "FlowLog", "Number", "derivative"]
 
 
 def derivative(y, x):

@@ -7,7 +7,8 @@ and rich) imports all three; `main_interactive` below picks piped mode or `ui`.
 import sys
 
 from ..errors import ExitStatus
-from .console import Console, load_report, one_line, run_piped
+from ..render.piped import one_line
+from .console import Console, load_report, run_piped
 from .input import Shape, ready
 
 

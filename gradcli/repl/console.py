@@ -19,7 +19,8 @@ import sys
 from ..autograd.tensor import Tensor
 from ..errors import ExitStatus, GradcliError, GSyntaxError
 from ..lang.values import to_text
-from ..render.jsondoc import dumps, error_object, to_json_value
+from ..render import piped
+from ..render.jsondoc import to_json_value
 from ..run import Alarm, Snapshot, guard, make_session, print_graph, stderr_color
 from .input import Shape, blank, continues, indented, scan_line
 
@@ -206,13 +207,6 @@ def load_report(path, before: dict, after: dict) -> str:
 
 # ----- piped mode -----
 
-def one_line(text: str) -> str:
-    """A multi-line repr on one line (`tensor([[1., 2.], [3., 4.]])`), for `bc`-style output."""
-    if "\n" not in text:
-        return text
-    return " ".join(part.strip() for part in text.split("\n") if part.strip())
-
-
 def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
     """stdin is not a terminal: run statements as they arrive, one result line per expression
     statement. Returns the exit status (1 if any statement failed)."""
@@ -228,9 +222,9 @@ def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
         stdout.flush()
 
     def on_print(text):
-        if as_json:     # one object per line printed, as `run --json` gives one string per line
+        if as_json:
             for line in text.split("\n"):
-                out_line(dumps({"ok": True, "input": console._entry.strip(), "printed": line}))
+                out_line(piped.printed_document(console._entry.strip(), line))
         else:
             out_line(text)
 
@@ -238,24 +232,24 @@ def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
         models = formula.for_value(value, grads) if formula is not None else None
         free = formula is not None and formula.depends_on_free(value)
         if as_json:
-            doc = {"ok": True, "input": text, "value": None if free else json_value(value, to_json_value)}
-            if opts.get("wrt"):
-                doc["gradients"] = {k: None if free else to_json_value(g.data) for k, g in grads.items()}
+            grads_json = {k: None if free else to_json_value(g.data) for k, g in grads.items()}
+            formula_json = None
             if models is not None:
-                from ..render.formula import json_formulas   # --formula only
-                doc["formula"] = json_formulas(models)
-            out_line(dumps(doc))
+                from ..render.formula import json_formulas   # here, for start-up time: --formula only
+                formula_json = json_formulas(models)
+            out_line(piped.value_document(text, None if free else json_value(value),
+                                          grads_json if opts.get("wrt") else None, formula_json))
             return
-        fields = [] if free else [one_line(to_text(value))] + [f"d/d{k} = {one_line(to_text(g))}"
-                                                             for k, g in grads.items()]
+        formula_lines = ()
         if models is not None:
-            from ..render.formula import text_lines     # --formula only
-            fields += [line for line in text_lines(models, None, formula.latex) if not line.startswith("  ")]
-        out_line("\t".join(fields))
+            from ..render.formula import text_lines          # here, for start-up time: --formula only
+            formula_lines = text_lines(models, None, formula.latex)
+        out_line(piped.value_line(None if free else to_text(value),
+                                  {k: to_text(g) for k, g in grads.items()}, formula_lines))
 
     def on_error(err, source):
         if as_json:
-            out_line(dumps({"ok": False, "input": source.strip(), "error": error_object(err)}))
+            out_line(piped.error_document(source.strip(), err))
         else:
             stdout.flush()
             stderr.write(format_error(err, session.sources, color=color) + "\n")
@@ -283,7 +277,7 @@ def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
     return ExitStatus.ERROR if console.failed else ExitStatus.OK
 
 
-def json_value(value, to_json_value):
+def json_value(value):
     """A value in a JSON line: tensors as nested lists, bools/strings/None as themselves,
     anything else (a function, a tuple …) as its text."""
     if isinstance(value, Tensor):
@@ -311,4 +305,4 @@ def show_graph(console, t, show=None):
         show(graph_renderable(g.graph_model(t, console.session, title="graph")))
 
 
-__all__ = ["Console", "run_piped", "one_line", "show_graph", "load_report"]
+__all__ = ["Console", "run_piped", "show_graph", "load_report"]
