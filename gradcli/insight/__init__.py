@@ -12,7 +12,7 @@ from .graph import attach, tracker_of  # noqa: F401
 
 def fresh_seed() -> int:
     """A seed for a --check run without --seed: the program and its re-runs must draw the same
-    random numbers, so the runner seeds them all with this one."""
+    random numbers, so the pipeline (run.py) seeds them all with this one."""
     import secrets
     return secrets.randbits(31)
 
