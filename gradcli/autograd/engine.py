@@ -12,7 +12,8 @@ from heapq import heappop, heappush
 import numpy as np
 
 from ..errors import GradError, GTypeError
-from .ops import COPY, NumpyF, TensorF
+from .backends import NumpyF, TensorF
+from .ops import COPY
 from .tensor import F64, Node, Tensor, apply, as_tensor, const, enable_grad, fmt_shape, mode, norm_data
 
 
@@ -184,3 +185,11 @@ def grad(y, xs, grad_outputs=None, create_graph=False):
         else:
             out.append(_as_grad(g, x, create_graph))
     return out[0] if single else out
+
+
+def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False):
+    """t.backward(): accumulate d t / d leaf into every leaf's `.grad`."""
+    backward(self, gradient, create_graph=create_graph)
+
+
+Tensor.backward = _tensor_backward

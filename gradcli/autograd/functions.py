@@ -13,7 +13,10 @@ import numpy as np
 from .. import limits
 from ..errors import GIndexError, GTypeError, GValueError, ShapeError
 from . import ops as _ops
-from .tensor import (F64, Tensor, _flat, apply, as_int, as_tensor, binary_fn, const, fmt_int, fmt_shape, norm_data, to_data, type_name, unary_fn)
+from .kernels import fma
+from .fast import binary_fn, unary_fn
+from .tensor import (F64, Tensor, _flat, apply, as_int, as_tensor, const, fmt_int, fmt_shape, norm_data, set_nested,
+                     to_data, type_name)
 
 _bsum, _bmax, _bany = builtins.sum, builtins.max, builtins.any
 
@@ -87,6 +90,9 @@ def _plain(values):
     if isinstance(values, (bool, int, float, np.floating, np.integer, np.bool_, np.ndarray)):
         return values
     raise GTypeError(f"a tensor holds numbers, not {type_name(values)}")
+
+
+set_nested(stack_nested)
 
 
 # ----- arithmetic -----
@@ -428,23 +434,7 @@ def expand(x, *shape):
     return broadcast_to(x, *dims)
 
 
-_stack_ops: dict = {}
-
-
-def _nary(kind, n):
-    key = (kind, n)
-    op = _stack_ops.get(key)
-    if op is None:
-        maker = _ops._stack_vjp if kind == "stack" else _ops._cat_vjp
-        op = _ops.Op(kind, "StackBackward0" if kind == "stack" else "CatBackward0",
-                     (lambda p, *xs: np.stack(xs, axis=p)) if kind == "stack"
-                     else (lambda p, *xs: np.concatenate(xs, axis=p)),
-                     tuple(maker(i) for i in range(n)),
-                     (f"∂/∂xᵢ = grad's i-th slice along the {kind} axis",),
-                     sym=(lambda S, p, *xs: np.stack(xs, axis=p)) if kind == "stack"
-                     else (lambda S, p, *xs: np.concatenate(xs, axis=p)))
-        _stack_ops[key] = op
-    return op
+_stack_ops = _ops.SIZED      # the stack and cat ops of each number of inputs made so far
 
 
 def _tensor_list(values, name):
@@ -469,7 +459,7 @@ def stack(values, axis=0):
     if len(shapes) > 1:
         raise ShapeError("stack needs tensors of one shape, got " + ", ".join(fmt_shape(x.shape) for x in xs))
     a = axis_arg(axis, xs[0].data.ndim + 1)
-    return apply(_nary("stack", len(xs)), tuple(xs), a)
+    return apply(_ops.sized(_ops.STACK, len(xs)), tuple(xs), a)
 
 
 def cat(values, axis=0):
@@ -477,7 +467,7 @@ def cat(values, axis=0):
     if xs[0].data.ndim == 0:
         raise ShapeError("cat cannot join 0-d tensors; use stack")
     a = axis_arg(axis, xs[0].data.ndim)
-    return apply(_nary("cat", len(xs)), tuple(xs), a)
+    return apply(_ops.sized(_ops.CAT, len(xs)), tuple(xs), a)
 
 
 # ----- indexing -----
@@ -690,8 +680,8 @@ def arange(start, stop=None, step=1, requires_grad=False):
     # blocks of 4 (base + step·j) while 8 or more elements remain (numpy's a + i·(a+s-a) differs)
     i = np.arange(n, dtype=np.float64)
     block = i - i % 4
-    values = np.where(i < n - n % 8, _ops._fma_np(s, i - block, _ops._fma_np(s, block, a)),
-                      _ops._fma_np(s, i, a))
+    values = np.where(i < n - n % 8, fma(s, i - block, fma(s, block, a)),
+                      fma(s, i, a))
     return _leaf(values.astype(np.float64), requires_grad)
 
 
@@ -707,7 +697,7 @@ def linspace(a, b, n, requires_grad=False):
     # for the rest, so both ends are exact (numpy's linspace differs in the last bit)
     step = (b - a) / (n - 1)
     i = np.arange(n, dtype=np.float64)
-    values = np.where(i < n // 2, _ops._fma_np(step, i, a), _ops._fma_np(-step, n - 1 - i, b))
+    values = np.where(i < n // 2, fma(step, i, a), fma(-step, n - 1 - i, b))
     return _leaf(values, requires_grad)
 
 

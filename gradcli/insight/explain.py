@@ -8,7 +8,8 @@ Long runs show the first `FIRST` and the last `LAST` steps and count the others.
 
 Along the way every node is inspected (cheaply) for:
 - kinks the run touched (abs or relu at exactly 0, a clamp bound, max/min ties, maximum/minimum
-  ties, sqrt at 0, the norm of a zero vector), with the convention used there;
+  ties, sqrt at 0, the norm of a zero vector: each op's kink rule in the ops table), with the
+  convention used there;
 - where a NaN or infinity first appeared forward: the earliest-created node whose output is not
   finite (a node's output is the saved input of the node that consumed it, which the pass visits
   first), preferring one whose inputs were all finite — the op that made it;
@@ -19,7 +20,6 @@ of this path only.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, deque
 
 import numpy as np
@@ -117,77 +117,20 @@ def _bad_kind(d) -> str:
     return "-inf"
 
 
-_LETTER = re.compile(r"∂/∂([^\s=]+)")
-
-
 def input_label(op, i, n_inputs) -> str:
-    """`a`, `b`, `x`, `A` … — the input's letter in the op's formula."""
-    fs = op.formulas
-    f = fs[i] if i < len(fs) else (fs[-1] if fs else "")
-    m = _LETTER.search(f)
-    letter = m.group(1).replace("ᵢ", "") if m else ("cond" if op.name == "where" else "input")
-    if len(fs) < n_inputs and n_inputs > 1:
-        return f"{letter}{i}"
-    return letter
+    """`a`, `b`, `x`, `A` … — the input's name in the op's formulas (the ops table's)."""
+    return op.input_name(i, n_inputs)
 
 
-def formula_of(op, i) -> str:
-    fs = op.formulas
-    if not fs:
-        return "(no formula in the ops table)"
-    return fs[i] if i < len(fs) else fs[-1]
-
-
-# ----- kinks: the conventions used where a derivative does not exist -----
-
-def _count(mask) -> int:
-    return int(np.count_nonzero(mask))
+def formula_of(op, i, params=None) -> str:
+    f = op.formula(i, params)
+    return "(no formula in the ops table)" if f is None else f
 
 
 def kinks(node):
-    """[(kind, elements, explanation)] for the kinks this node's op touched on this run."""
-    name = node.op.name
-    xs = node.saved
-    out = []
-    if name == "relu" and (n := _count(xs[0] == 0)):
-        out.append(("relu at 0", n, "relu'(0) is taken as 0 (PyTorch's convention)"))
-    elif name == "abs" and (n := _count(xs[0] == 0)):
-        out.append(("abs at 0", n, "abs'(0) is taken as 0 (PyTorch's convention)"))
-    elif name == "sqrt" and (n := _count(xs[0] == 0)):
-        out.append(("sqrt at 0", n, "sqrt'(0) = inf: the gradient there is infinite"))
-    elif name == "clamp":
-        lo, hi = node.params
-        n = (_count(xs[0] == lo) if lo is not None else 0) + (_count(xs[0] == hi) if hi is not None else 0)
-        if n:
-            out.append(("clamp at a bound", n, "the gradient passes through at the bound "
-                        "(bounds included, PyTorch's convention)"))
-    elif name in ("max", "min"):
-        axes, _ = node.params
-        x = np.asarray(xs[0])
-        if x.size:
-            m = (np.max if name == "max" else np.min)(x, axis=axes, keepdims=True)
-            ties = np.asarray(np.sum(x == m, axis=axes))
-            if (n := int(ties[ties > 1].sum())):
-                out.append((f"tie in {name}", n, f"the elements equal to the {name}imum share its "
-                            "gradient equally (PyTorch's convention)"))
-    elif name in ("maximum", "minimum"):
-        if (n := _count(np.asarray(xs[0]) == np.asarray(xs[1]))):
-            out.append((f"tie in {name}", n, "where the two sides are equal each gets half the "
-                        "gradient (PyTorch's convention)"))
-    elif name == "norm":
-        order = node.params[0]
-        if node.out is not None and (n := _count(np.asarray(node.out) == 0)):
-            out.append(("norm of a zero vector", n, "its gradient is taken as 0 (PyTorch's convention)"))
-        elif order in (np.inf, -np.inf):
-            axes = node.params[1]
-            a = np.abs(np.asarray(xs[0]))
-            m = (np.max if order > 0 else np.min)(a, axis=axes, keepdims=True)
-            if a.size and (n := _count(np.sum(a == m, axis=axes) > 1)):
-                out.append(("tie in an inf-norm", n, "the tied elements share the gradient equally"))
-    elif name == "std" and node.out is not None and (n := _count(np.asarray(node.out) == 0)):
-        out.append(("std of equal values", n, "std is 0 there; its gradient is taken as 0 "
-                    "(PyTorch's convention)"))
-    return out
+    """[(kind, elements, explanation)] for the kinks this node's op touched on this run (the op's
+    kink rule in the ops table)."""
+    return node.op.kink(node.params, node.out, *node.saved)
 
 
 # ----- the pass -----
@@ -253,7 +196,7 @@ class _Pass:
                 old = tail[0][1]
                 self.middle[(old.op.node_name, _line(old.site))] += 1
             tail.append(step)
-        if node.op.name in _KINK_OPS:
+        if node.op.kink is not None:
             for kind, n, why in kinks(node):
                 rec = self.kinks.setdefault((kind, site, why), [0, 0])
                 rec[0] += 1
@@ -288,7 +231,6 @@ class _Pass:
 
 
 _f64 = np.float64
-_KINK_OPS = frozenset({"relu", "abs", "sqrt", "clamp", "max", "min", "maximum", "minimum", "norm", "std"})
 
 
 def _line(span):
@@ -433,8 +375,8 @@ def _step_lines(step, p, names, root_name, tail_steps=None, same_site=False):
 
     for j, (i, gi) in enumerate(sent[:MAX_INPUTS]):
         x = node.inputs[i]
-        formula = formula_of(op, i)
-        if re.search(r"\bn\b", formula):
+        formula = formula_of(op, i, node.params)
+        if op.counts:
             size_in = np.size(node.saved[i])
             size_out = max(np.size(g), 1)
             formula += f" with n = {size_in // size_out}"
@@ -611,7 +553,7 @@ def _warnings(p, names):
         k, node, i, kind = p.backward
         code = _code(node.site, names)
         items.append(f"backward: the gradient first becomes {kind} at step {k}, {node.op.node_name} "
-                     f"at {site_text(node.site)}{code}: {formula_of(node.op, i)} sends {kind} to "
+                     f"at {site_text(node.site)}{code}: {formula_of(node.op, i, node.params)} sends {kind} to "
                      f"{_who(node.inputs[i], names)}")
     if not items:
         return out
