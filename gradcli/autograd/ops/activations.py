@@ -47,7 +47,7 @@ LOG_SOFTMAX_BACKWARD = defop("log_softmax_backward", "LogSoftmaxBackwardDataBack
                              lambda F, G, _, p, g, y: G - F.sum(G * F.exp(y), p, True),
                              lambda F, G, _, p, g, y: -F.sum(g, p, True) * F.exp(y) * G,
                              sym=lambda S, p, g, y: g - S.exp(y) * S.sum(g, (p,), True),
-                             formula=("∂/∂grad = grad' - Σ grad' · exp(y)", "∂/∂y = -Σ grad · exp(y) · grad'"),
+                             formula=("∂/∂grad = grad' - Σ grad' · exp(y)", "∂/∂y = -(Σ grad) · exp(y) · grad'"),
                              inputs="grad y")
 
 

@@ -69,7 +69,7 @@ TRACE = defop("trace", "TraceBackward0", lambda p, x: np.trace(x),
 INV = defop("inv", "LinalgInvExBackward0", _inv_forward,
             lambda F, g, y, p, x: -F.matmul(F.mT(y), F.matmul(g, F.mT(y))),
             sym=lambda S, p, x: S.inv(x),
-            formula="∂/∂X = -X⁻ᵀ · grad · X⁻ᵀ", save_out=True, inputs="X")
+            formula="∂/∂X = -X⁻ᵀ @ grad @ X⁻ᵀ", save_out=True, inputs="X")
 DET = defop("det", "LinalgDetBackward0", lambda p, x: _det(x), _det_vjp,
             sym=lambda S, p, x: S.det(x),
             formula="∂/∂X = grad · det(X) · X⁻ᵀ", save_out=True, inputs="X")
