@@ -34,7 +34,7 @@ import numpy as np
 from ..autograd import functions as fn
 from ..autograd.tensor import norm_data
 from ..errors import GradcliError, GradError
-from .explain import hang
+from ..render.explain import hang
 from .graph import attach
 
 DEFAULT_SAMPLES = 64
@@ -400,5 +400,5 @@ def _places(name, indices, what, most=4):
 
 
 def _para(text, style=None):
-    from .explain import _wrapped
+    from ..render.explain import wrapped as _wrapped
     return _wrapped(text, style=style)
