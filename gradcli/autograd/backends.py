@@ -20,7 +20,7 @@ from .kernels import sigmoid as k_sigmoid
 from .kernels import (log_softmax_backward, prod_others, scatter, setitem, sigmoid_backward,
                       softmax_backward, softplus_backward, sum_to, tanh_backward, threshold_backward,
                       torch_cosh, torch_pow, torch_sinh, torch_tanh)
-from .ops import (EXPAND, LOG_SOFTMAX_BACKWARD, SCATTER, SELECT, SETITEM, SIGMOID_BACKWARD,
+from .ops import (COPY, EXPAND, LOG_SOFTMAX_BACKWARD, SCATTER, SELECT, SETITEM, SIGMOID_BACKWARD,
                   SOFTMAX_BACKWARD, SOFTPLUS_BACKWARD, TANH_BACKWARD, THRESHOLD_BACKWARD)
 from .tensor import apply, as_tensor, const
 
@@ -151,6 +151,12 @@ class TensorF:
     @staticmethod
     def eye(n, m=None):
         return const(np.eye(n, m))
+
+    @staticmethod
+    def copy(x):
+        """x recorded as a copy (CopyBackwards): PyTorch's AccumulateGrad stores a leaf's first
+        .grad so under create_graph=True."""
+        return apply(COPY, (x,))
 
     @staticmethod
     def mT(x):

@@ -13,8 +13,7 @@ import numpy as np
 
 from ..errors import GradError, GTypeError
 from .backends import NumpyF, TensorF
-from .ops import COPY
-from .tensor import F64, Node, Tensor, apply, as_tensor, const, enable_grad, fmt_shape, mode, norm_data
+from .tensor import F64, Node, Tensor, as_tensor, const, enable_grad, fmt_shape, mode, norm_data
 
 
 def _seed(y, gradient, what):
@@ -144,7 +143,7 @@ def backward(y, gradient=None, retain_graph=None, create_graph=False):
         if leaf.grad is None:
             if g.requires_grad:     # create_graph: PyTorch's AccumulateGrad stores a copy
                 with enable_grad():
-                    g = apply(COPY, (g,))
+                    g = TensorF.copy(g)
             leaf.grad = g
         elif create_graph or g.requires_grad:
             with enable_grad():
