@@ -34,6 +34,7 @@ import numpy as np
 from ..autograd import functions as fn
 from ..autograd.tensor import norm_data
 from ..errors import GradcliError, GradError
+from ..lang.runtime import Session
 from ..render.check import check_lines
 from .graph import attach
 
@@ -65,7 +66,6 @@ class Rerunner:
 
     def __call__(self, perturb=None):
         """The output's data, with `perturb = (name, ordinal, data)` applied at that marking."""
-        from ..lang.runtime import Session
         self.runs += 1
         s = Session(self.options)
         s.graph_hook = lambda t: None

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from .registry import SIZED, TABLE, Op, defop, expand_back, nondiff, sized  # noqa: F401
 from .registry import count as _count  # noqa: F401  (symbolic.py counts as the table does)
+from ..kernels import sum_to as sum_to_np  # noqa: F401  (moved to kernels.py)
 from .arith import *  # noqa: F401,F403
 from .reduce import *  # noqa: F401,F403
 from .activations import *  # noqa: F401,F403
@@ -25,13 +26,10 @@ from .linalg import *  # noqa: F401,F403
 
 
 def __getattr__(name):
-    """Names that moved from here to backends.py (NumpyF, TensorF) and kernels.py (sum_to_np), for
-    the code that still imports them from the table. The import is here, not at the top, because
-    backends.py imports this table: a top-level import would be a cycle."""
+    """NumpyF and TensorF, which moved from here to backends.py, for the code that still takes them
+    from the table. The import is here, not at the top, because backends.py imports this table (a
+    top-level import would be a cycle); it runs only when one of them is asked for here."""
     if name in ("NumpyF", "TensorF"):
         from ..backends import NumpyF, TensorF
         return NumpyF if name == "NumpyF" else TensorF
-    if name == "sum_to_np":
-        from ..kernels import sum_to
-        return sum_to
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
