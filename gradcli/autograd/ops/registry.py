@@ -120,25 +120,6 @@ def _drop_table(vjps, reads):
 TABLE: dict[str, Op] = {}
 
 
-def defop(name, node_name, forward, *vjps, formula=(), save_out=False, broadcast=False, fast=None,
-          reads=None, sym=None, inputs=None, kink=None, counts=False, bound=None, formula_for=None):
-    """Add an entry to TABLE. `inputs`: the inputs' names as one string ("a b"; default "x")."""
-    op = Op(name, node_name, forward, tuple(vjps) if vjps else None,
-            (formula,) if isinstance(formula, str) else tuple(formula), save_out, broadcast, fast,
-            reads, sym, None if inputs is None else tuple(None if n == "-" else n for n in inputs.split()),
-            kink, counts, bound, formula_for)
-    TABLE[name] = op
-    return op
-
-
-def nondiff(name, forward, sym=None):
-    """An op with no gradient (comparisons, any/all): recorded nowhere (but --formula reads the
-    symbolic forms of comparisons: the tests that chose the run's path)."""
-    op = Op(name, name, forward, None, sym=sym)
-    TABLE[name] = op
-    return op
-
-
 class Each:
     """The VJPs of an op of any number of inputs (stack, cat): `vjps[i]` is input i's."""
 
@@ -153,6 +134,27 @@ class Each:
         if vjp is None:
             vjp = self.made[i] = self.make(i)
         return vjp
+
+
+def defop(name, node_name, forward, *vjps, formula=(), save_out=False, broadcast=False, fast=None,
+          reads=None, sym=None, inputs=None, kink=None, counts=False, bound=None, formula_for=None,
+          each=None):
+    """Add an entry to TABLE. `inputs`: the inputs' names as one string ("a b"; default "x", "-"
+    for an input without one). `each(i)`: input i's VJP, for an op of any number of inputs."""
+    op = Op(name, node_name, forward, Each(each) if each is not None else tuple(vjps) if vjps else None,
+            (formula,) if isinstance(formula, str) else tuple(formula), save_out, broadcast, fast,
+            reads, sym, None if inputs is None else tuple(None if n == "-" else n for n in inputs.split()),
+            kink, counts, bound, formula_for)
+    TABLE[name] = op
+    return op
+
+
+def nondiff(name, forward, sym=None):
+    """An op with no gradient (comparisons, any/all): recorded nowhere (but --formula reads the
+    symbolic forms of comparisons: the tests that chose the run's path)."""
+    op = Op(name, name, forward, None, sym=sym)
+    TABLE[name] = op
+    return op
 
 
 SIZED: dict = {}     # (name, n) -> the op of that many inputs

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..kernels import scatter as _scatter
 from ..kernels import setitem as _setitem
-from .registry import Each, Op, defop, joined_count
+from .registry import Op, defop, joined_count
 
 
 def _stack_vjp(i):
@@ -63,13 +63,11 @@ SETITEM_INDEX = SETITEM.renamed("IndexPutBackward0")   # t[[0, 3]] = v (index_pu
 
 # ----- joins of any number of inputs: `vjps[i]` is made for each i (`registry.sized(op, n)`
 # gives the op of n inputs); p is the axis -----
-STACK = defop("stack", "StackBackward0", lambda p, *xs: np.stack(xs, axis=p),
+STACK = defop("stack", "StackBackward0", lambda p, *xs: np.stack(xs, axis=p), each=_stack_vjp,
               formula="∂/∂xᵢ = grad's i-th slice along the stack axis", bound=joined_count,
               sym=lambda S, p, *xs: np.stack(xs, axis=p))
-STACK.vjps = Each(_stack_vjp)
-CAT = defop("cat", "CatBackward0", lambda p, *xs: np.concatenate(xs, axis=p),
+CAT = defop("cat", "CatBackward0", lambda p, *xs: np.concatenate(xs, axis=p), each=_cat_vjp,
             formula="∂/∂xᵢ = grad's i-th slice along the cat axis", bound=joined_count,
             sym=lambda S, p, *xs: np.concatenate(xs, axis=p))
-CAT.vjps = Each(_cat_vjp)
 
 __all__ = [n for n, v in list(globals().items()) if isinstance(v, Op)]
