@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from gradcli.insight.formula import FormulaRun, trace_size  # noqa: E402
 from gradcli.insight.simplify import size  # noqa: E402
-from gradcli.runner import make_session  # noqa: E402
+from gradcli.run import make_session  # noqa: E402
 
 # ----- part 1: whole process, traces of at most 200 ops -----
 

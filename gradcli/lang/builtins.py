@@ -20,15 +20,6 @@ from ..errors import GNameError, GradError, GTypeError, GValueError
 from .values import BuiltinFunction, DType, Namespace, Number, number, type_name
 
 
-class Hooks:
-    """What built-ins need from the running session (printing, graphs): set by the runtime."""
-
-    print = staticmethod(lambda text: None)
-    graph = staticmethod(lambda t: None)
-
-
-hooks = Hooks()
-
 _ALIASES = {"dim": "axis", "keepdim": "keepdims", "input": None}
 
 
@@ -45,17 +36,32 @@ def _plain_kwargs(kwargs):
 
 # ----- built-ins that are more than an engine function -----
 
-def _print(*values, sep=" ", end=None):
-    from .values import to_text
-    if not isinstance(sep, str):
-        raise GTypeError("print: sep must be a string")
-    hooks.print(sep.join(to_text(v) for v in values))
+def _make_print(print_text):
+    def _print(*values, sep=" ", end=None):
+        from .values import to_text
+        if not isinstance(sep, str):
+            raise GTypeError("print: sep must be a string")
+        print_text(sep.join(to_text(v) for v in values))
+    return _print
 
 
-def _graph(t):
-    if not isinstance(t, Tensor):
-        raise GTypeError(f"graph() takes a tensor, not {type_name(t)}")
-    hooks.graph(t)
+def _make_graph(show_graph):
+    def _graph(t):
+        if not isinstance(t, Tensor):
+            raise GTypeError(f"graph() takes a tensor, not {type_name(t)}")
+        show_graph(t)
+    return _graph
+
+
+def _nothing(x):
+    return None
+
+
+def session_builtins(print_text, show_graph) -> dict:
+    """The name table of one session: BUILTINS, with print() and graph() calling the session's
+    own callbacks (BUILTINS' own two do nothing): no module-global hook."""
+    return {**BUILTINS, "print": _wrap("print", _make_print(print_text)),
+            "graph": _wrap("graph", _make_graph(show_graph))}
 
 
 def _len(x):
@@ -337,8 +343,8 @@ def _make_builtins():
         "no_grad": _wrap("no_grad", _no_grad),
         "enable_grad": _wrap("enable_grad", _enable_grad),
         "zero_grad": _wrap("zero_grad", _zero_grad),
-        "print": _wrap("print", _print),
-        "graph": _wrap("graph", _graph),
+        "print": _wrap("print", _make_print(_nothing)),
+        "graph": _wrap("graph", _make_graph(_nothing)),
         "range": _wrap("range", _range),
         "len": _wrap("len", _len),
         "float": _wrap("float", _float),
@@ -465,5 +471,5 @@ def no_attribute(value, name):
 
 
 __all__ = ["BUILTINS", "TORCH", "MODULES", "TENSOR_PROPS", "TENSOR_METHODS", "TENSOR_SETTERS",
-           "GRAD_FN_METHODS", "hooks", "attribute_names", "no_attribute", "_plain_kwargs",
+           "GRAD_FN_METHODS", "session_builtins", "attribute_names", "no_attribute", "_plain_kwargs",
            "norm_data", "to_data", "np"]

@@ -10,7 +10,7 @@ from ..autograd import functions as fn
 from ..autograd.tensor import Tensor, const, mode
 from ..errors import GNameError, GradcliError, GTypeError, GValueError
 from . import ast as A
-from .builtins import BUILTINS, TENSOR_METHODS, _plain_kwargs
+from .builtins import TENSOR_METHODS, _plain_kwargs
 from .chains import ChainValue, is_long_chain, links, with_value
 from .values import BuiltinFunction, Number, format_value, number
 
@@ -87,7 +87,7 @@ class ExprCompiler:
                 return _closure_load(name, outer[name], depth, span)
         G = self.session.globals
         session = self.session
-        builtin = BUILTINS.get(name, _MISSING)
+        builtin = session.builtins.get(name, _MISSING)
         if builtin is not _MISSING:
             # A built-in's name (`sin`, `tanh`): found in the globals only when the script
             # rebinds it, so no KeyError is raised and caught on every call.
@@ -102,7 +102,7 @@ class ExprCompiler:
             except KeyError:
                 pass
             try:
-                return BUILTINS[name]
+                return session.builtins[name]
             except KeyError:
                 pass
             if session.free_symbol is not None and name in session.wrt:

@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from ..autograd.tensor import Node, Tensor, _new
+from ..autograd.tensor import Node, Tensor, _new, set_repr
 from ..errors import GTypeError, GValueError
 from ..render.tensors import format_tensor
 
@@ -137,6 +137,9 @@ def to_text(value) -> str:
     if isinstance(value, range):
         return f"range({value.start}, {value.stop}" + (f", {value.step})" if value.step != 1 else ")")
     return repr(value)
+
+
+set_repr(to_text)    # every Tensor's repr(), in f-strings and messages too: PyTorch's printing
 
 
 def _inner(v) -> str:

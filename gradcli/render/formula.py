@@ -19,12 +19,12 @@ def _each(J, f):
 
 
 def expr_text(e) -> str:
-    from sympy.printing.str import StrPrinter
+    from sympy.printing.str import StrPrinter      # here, for start-up time: only --formula
     return _memo(StrPrinter)().doprint(e)
 
 
 def latex_text(e) -> str:
-    from sympy.printing.latex import LatexPrinter
+    from sympy.printing.latex import LatexPrinter  # here, for start-up time: only --formula
     return _memo(LatexPrinter)().doprint(e)
 
 
