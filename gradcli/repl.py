@@ -388,7 +388,7 @@ def one_line(text: str) -> str:
 def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
     """stdin is not a terminal: run statements as they arrive, one result line per expression
     statement. Returns the exit status (1 if any statement failed)."""
-    from .lang.values import to_text
+    from .render.values import to_text
     from .render.diagnostics import format_error
     from .render.jsondoc import dumps, error_object, to_json_value
     stdin = stdin or sys.stdin.buffer
@@ -466,7 +466,7 @@ def json_value(value, to_json_value):
         return value
     if isinstance(value, (list, tuple)) and all(isinstance(v, Tensor) for v in value):
         return [to_json_value(v.data) for v in value]
-    from .lang.values import to_text
+    from .render.values import to_text
     return to_text(value)
 
 

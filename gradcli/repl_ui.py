@@ -14,7 +14,8 @@ import sys
 from . import __version__
 from .autograd.tensor import Tensor
 from .errors import GradcliError
-from .lang.values import Number, to_text
+from .lang.values import Number
+from .render.values import to_text
 from .repl import Console, graph_hook, load_report, ready
 from .repl_edit import kind as _kind
 from .runner import make_session

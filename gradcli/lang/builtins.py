@@ -17,6 +17,7 @@ from ..autograd import functions as fn
 from ..autograd import nn
 from ..autograd.tensor import Node, Tensor, as_int, as_tensor, const, norm_data, to_data
 from ..errors import GNameError, GradError, GTypeError, GValueError
+from ..render.values import to_text
 from .values import BuiltinFunction, DType, Namespace, Number, number, type_name
 
 
@@ -46,7 +47,6 @@ def _plain_kwargs(kwargs):
 # ----- built-ins that are more than an engine function -----
 
 def _print(*values, sep=" ", end=None):
-    from .values import to_text
     if not isinstance(sep, str):
         raise GTypeError("print: sep must be a string")
     hooks.print(sep.join(to_text(v) for v in values))

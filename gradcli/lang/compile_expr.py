@@ -12,7 +12,8 @@ from ..errors import GNameError, GradcliError, GTypeError, GValueError
 from . import ast as A
 from .builtins import BUILTINS, TENSOR_METHODS, _plain_kwargs
 from .chains import ChainValue, is_long_chain, links, with_value
-from .values import BuiltinFunction, Number, format_value, number
+from ..render.values import format_value
+from .values import BuiltinFunction, Number, number, type_name
 
 _Tensor, _Number, _BF = Tensor, Number, BuiltinFunction
 _mode = mode
@@ -60,7 +61,7 @@ class ExprCompiler:
             v = value(f)
             s = spec(f) if spec is not None else ""
             try:
-                return format_value(v, conversion, s)
+                return format_value(v, conversion, s, type_name)
             except GradcliError as e:
                 raise e.at(span)
         return ev
@@ -472,7 +473,6 @@ def _closure_load(name, i, depth, span):
 
 def subscript(v, i):
     list_to_tensor = _C.list_to_tensor
-    from .values import type_name
     if isinstance(v, Tensor):
         if isinstance(i, list):
             i = list_to_tensor(i)

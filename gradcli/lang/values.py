@@ -1,21 +1,19 @@
-"""The values of G that are not plain engine tensors, and how every value prints.
+"""The values of G that are not plain engine tensors.
 
 - `Number`: a plain number (a literal, `len()`, `item()`, a `range` loop variable, arithmetic
   among them). It *is* a 0-d tensor — every number is — but it prints like a Python number
   (`6`, `4.5`), as a calculator would, until it touches autograd.
 - `Namespace`: `torch`, `torch.autograd`, … — attribute tables of built-ins.
 - `UserFunction`: a `def`. `BuiltinFunction`: a named Python callable exposed to scripts.
+
+How they print is `render/values.py`'s business.
 """
 from __future__ import annotations
-
-import math
-import re
 
 import numpy as np
 
 from ..autograd.tensor import Node, Tensor, _new
-from ..errors import GTypeError, GValueError
-from ..render.tensors import format_tensor
+from ..render.values import number_text
 
 
 class Number(Tensor):
@@ -35,13 +33,6 @@ def number(value, is_int=False):
     t.grad_fn = None
     t.is_int = is_int
     return t
-
-
-def number_text(n):
-    v = float(n.data)
-    if n.is_int and math.isfinite(v):
-        return str(int(v))
-    return repr(v)
 
 
 _INT_OPS = {"+", "-", "*", "%"}
@@ -118,72 +109,3 @@ def type_name(value) -> str:
     if callable(value):
         return "a function"
     return type(value).__name__
-
-
-def to_text(value) -> str:
-    """How `print` and the REPL show a value."""
-    if type(value) is Number:
-        return number_text(value)
-    if isinstance(value, Tensor):
-        return format_tensor(value.data, requires_grad=value.requires_grad and value.grad_fn is None,
-                             grad_fn_name=value.grad_fn.op.node_name if value.grad_fn else None)
-    if value is None or isinstance(value, (bool, str)):
-        return str(value)
-    if isinstance(value, tuple):
-        inner = ", ".join(_inner(v) for v in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
-    if isinstance(value, list):
-        return "[" + ", ".join(_inner(v) for v in value) + "]"
-    if isinstance(value, range):
-        return f"range({value.start}, {value.stop}" + (f", {value.step})" if value.step != 1 else ")")
-    return repr(value)
-
-
-def _inner(v) -> str:
-    return repr(v) if isinstance(v, str) else to_text(v)
-
-
-# Widths and precisions past this would build strings of gigabytes from a few characters.
-_FORMAT_MAX = 100_000
-_SPEC_NUMBERS = re.compile(r"\d+")
-
-
-def format_value(value, conversion, spec) -> str:
-    """One field of an f-string: `!r`/`!s`/`!a`, then the format spec, as Python formats.
-
-    A 0-d tensor formats as its number (PyTorch's Tensor.__format__: `format(t.item(), spec)`);
-    a larger one as its printed form, and only with an empty spec (a TypeError, as in PyTorch).
-    Every other value formats as Python formats its text: a spec for it is a TypeError.
-    """
-    if conversion == "s":
-        value = to_text(value)
-    elif conversion is not None:                 # 'r' and 'a': strings in quotes, as repr()
-        value = repr(value) if isinstance(value, str) else to_text(value)
-        if conversion == "a":
-            value = ascii(value)[1:-1] if not value.isascii() else value
-    if spec and any(len(n) > 6 or int(n) > _FORMAT_MAX for n in _SPEC_NUMBERS.findall(spec)):
-        raise GValueError(f"format spec '{spec}': a width or precision above {_FORMAT_MAX:,}")
-    if isinstance(value, str):
-        plain = value
-    elif isinstance(value, bool):
-        plain = value
-    elif type(value) is Number:
-        v = float(value.data)
-        plain = int(v) if value.is_int and math.isfinite(v) else v
-    elif isinstance(value, Tensor):
-        if value.data.ndim == 0:
-            plain = value.data.item()
-        elif spec:
-            raise GTypeError(f"unsupported format string passed to Tensor.__format__: "
-                             f"'{spec}' formats a number, and this tensor has shape "
-                             f"{tuple(value.data.shape)}", hint="format one element, or its .item()")
-        else:
-            return to_text(value)
-    else:
-        if spec:
-            raise GTypeError(f"unsupported format string passed to {type_name(value)}: '{spec}'")
-        return to_text(value)
-    try:
-        return format(plain, spec)
-    except (ValueError, TypeError) as err:
-        raise GValueError(f"format spec '{spec}': {err}") from None
