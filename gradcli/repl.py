@@ -128,7 +128,7 @@ def ready(text: str) -> bool:
     """
     if not text.strip():
         return True
-    from .lang.parser import is_complete
+    from .lang.parse import is_complete
     if is_complete(text):
         return True
     lines = text.split("\n")

@@ -107,7 +107,7 @@ class Session:
     def run(self, source: str, filename: str = "<input>"):
         """Parse, compile and run a program in this session. Raises GradcliError."""
         from .compiler import compile_program
-        from .parser import parse
+        from .parse import parse
         if isinstance(source, str) and source.startswith("\ufeff"):
             source = source[1:]         # a UTF-8 BOM: not part of the first line a diagnostic quotes
         self.sources[filename] = source
@@ -122,7 +122,7 @@ class Session:
     def run_entry(self, source: str, filename: str, first_line: int = 1):
         """Run one REPL or piped entry whose first line is line `first_line` of the input."""
         from .compiler import compile_program
-        from .parser import parse
+        from .parse import parse
         try:
             program = parse(source, filename, max_nesting=self.options.max_nesting,
                             first_line=first_line)
@@ -247,7 +247,7 @@ class Session:
     def _set_one(self, name, expr):
         from . import ast as A
         from .compiler import Compiler, bind_value
-        from .parser import parse
+        from .parse import parse
         filename = f"<--set {name}>"
         self.sources[filename] = expr
         program = parse(expr, filename, max_nesting=self.options.max_nesting)
