@@ -13,7 +13,7 @@ import re
 
 from .autograd.tensor import Tensor
 from .errors import GradcliError
-from .lang.compiler import UserFunction
+from .lang.values import UserFunction
 from .lang.values import BuiltinFunction, Namespace, Number
 from .repl import ready, scan_line
 

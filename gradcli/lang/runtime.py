@@ -246,7 +246,8 @@ class Session:
 
     def _set_one(self, name, expr):
         from . import ast as A
-        from .compiler import Compiler, bind_value
+        from .compiler import Compiler
+        from .semantics import bind_value
         from .parse import parse
         filename = f"<--set {name}>"
         self.sources[filename] = expr

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.tensor import Node, Tensor, _new
+from ..errors import GTypeError, LimitError
 from ..render.values import number_text
 
 
@@ -72,6 +73,68 @@ class BuiltinFunction:
 
     def __repr__(self):
         return f"<built-in function {self.name}>"
+
+
+# A local slot of a frame that nothing has bound yet (and a parameter without a default).
+UNBOUND = object()
+
+
+class UserFunction:
+    """A `def`: compiled body, parameter slots, defaults evaluated when `def` ran."""
+
+    __slots__ = ("name", "params", "defaults", "nslots", "body", "session", "span", "parent")
+
+    def __init__(self, name, params, defaults, nslots, body, session, span, parent=None):
+        self.parent = parent     # the frame of the enclosing function (closures), None at top level
+        self.name = name
+        self.params = params
+        self.defaults = defaults
+        self.nslots = nslots
+        self.body = body
+        self.session = session
+        self.span = span
+
+    def __repr__(self):
+        return f"<function {self.name}>"
+
+    def __call__(self, *args, **kwargs):
+        return self.invoke(args, kwargs)
+
+    def invoke(self, args, kwargs):
+        """Run the body. Called without `*args` from G call sites: in CPython 3.11 a plain
+        Python-to-Python call does not grow the C stack, so deep G recursion cannot overflow it
+        (the --max-depth limit is the one that is hit)."""
+        params = self.params
+        n = len(params)
+        if len(args) > n:
+            raise GTypeError(f"{self.name}() takes {n} argument{'s' if n != 1 else ''} but "
+                             f"{len(args)} were given")
+        frame = [None] + [UNBOUND] * (self.nslots - 1) + [self.parent]   # frame[-1]: the parent
+        for i, a in enumerate(args):
+            frame[i + 1] = a
+        for k, v in kwargs.items():
+            if k not in params:
+                raise GTypeError(f"{self.name}() got an unexpected keyword argument '{k}'")
+            i = params.index(k)
+            if frame[i + 1] is not UNBOUND:
+                raise GTypeError(f"{self.name}() got two values for argument '{k}'")
+            frame[i + 1] = v
+        for i in range(n):
+            if frame[i + 1] is UNBOUND:
+                d = self.defaults[i]
+                if d is UNBOUND:
+                    raise GTypeError(f"{self.name}() missing argument '{params[i]}'")
+                frame[i + 1] = d
+        s = self.session
+        s.depth += 1
+        try:
+            if s.depth > s.max_depth:
+                raise LimitError(f"recursion deeper than {s.max_depth} calls; raise the limit with "
+                                 f"--max-depth N")
+            self.body(frame)
+        finally:
+            s.depth -= 1
+        return frame[0]
 
 
 class DType:

@@ -17,7 +17,7 @@ import gc
 import re
 import sys
 
-from ...errors import GSyntaxError, LimitError, Span
+from ...errors import GSyntaxError, LimitError
 from .. import ast as A
 from .builder import Builder
 from .lalr import drive

@@ -1,21 +1,21 @@
-"""Expressions -> closures `ev(f) -> value` (the expression half of the compiler).
+"""Expressions -> closures `ev(f) -> value`: atoms, names and operators (calls, indexes and
+attributes are in `postfix.py`).
 
-The hot paths — a tensor op on two tensors, a built-in call with positional arguments, a name
-load — are closures specialised at compile time; everything else goes through the general
-helpers of `compiler.py`.
+The hot paths — a tensor op on two tensors, a name load — are closures specialised at compile
+time; everything else goes through the general operations of `lang/semantics.py`.
 """
 from __future__ import annotations
 
-from ..autograd import functions as fn
-from ..autograd.tensor import Tensor, const, mode
-from ..errors import GNameError, GradcliError, GTypeError, GValueError
-from . import ast as A
-from .builtins import BUILTINS, TENSOR_METHODS, _plain_kwargs
-from .chains import ChainValue, is_long_chain, links, with_value
-from ..render.values import format_value
-from .values import BuiltinFunction, Number, number, type_name
+from ...autograd import functions as fn
+from ...autograd.tensor import Tensor, const, mode
+from ...errors import GNameError, GradcliError
+from ...render.values import format_value
+from .. import ast as A
+from ..builtins import BUILTINS
+from ..semantics import BINOPS, binop, compare, to_tensor_operand, truth
+from ..values import UNBOUND, Number, number, type_name
 
-_Tensor, _Number, _BF = Tensor, Number, BuiltinFunction
+_Tensor, _Number = Tensor, Number
 _mode = mode
 _MISSING = object()
 
@@ -71,7 +71,6 @@ class ExprCompiler:
         return lambda f: v
 
     def e_Name(self, node):
-        UNBOUND = _C.UNBOUND
         name, span = node.id, node.span
         if self.slots is not None and name in self.slots:
             i = self.slots[name]
@@ -121,7 +120,6 @@ class ExprCompiler:
 
     # ----- operators -----
     def e_UnaryOp(self, node):
-        to_tensor_operand, truth = _C.to_tensor_operand, _C.truth
         operand, span, op = self.expr(node.operand), node.span, node.op
         if op == "not":
             def ev_not(f):
@@ -162,7 +160,6 @@ class ExprCompiler:
         return ev
 
     def _flat_chain(self, first, nodes):
-        binop = _C.binop
         steps = [(n.op, self.expr(n.right) if not isinstance(n.right, A.BinOp) else self.e_BinOp(n.right),
                   n.span) for n in nodes]
 
@@ -191,8 +188,7 @@ class ExprCompiler:
         return ev
 
     def _binop(self, op, left, right_node, span, right_ev=None):
-        _BINOPS, binop = _C._BINOPS, _C.binop
-        fop = _BINOPS[op]
+        fop = BINOPS[op]
         if right_ev is None and isinstance(right_node, A.Num):
             # A literal on the right: its tensor is made once.
             rnum = self.e_Num(right_node)(None)
@@ -225,7 +221,6 @@ class ExprCompiler:
         return ev
 
     def e_BoolOp(self, node):
-        truth = _C.truth
         chain, op = [], node.op
         while isinstance(node, A.BoolOp) and node.op == op:
             chain.append((node.right, node.span))
@@ -247,7 +242,6 @@ class ExprCompiler:
         return ev
 
     def e_Compare(self, node):
-        compare, truth = _C.compare, _C.truth
         left = self.expr(node.left)
         parts = [(op, self.expr(c)) for op, c in zip(node.ops, node.comparators)]
         span = node.span
@@ -277,7 +271,6 @@ class ExprCompiler:
         return ev
 
     def e_IfExp(self, node):
-        truth = _C.truth
         test, body, orelse, span = self.expr(node.test), self.expr(node.body), self.expr(node.orelse), node.span
 
         def ev(f):
@@ -288,178 +281,8 @@ class ExprCompiler:
             return body(f) if t else orelse(f)
         return ev
 
-    # ----- postfix -----
-    def _postfix_chain(self, node):
-        """A long chain of calls, indexes and attributes (`x.abs().abs()…`, `x[0:3][0:3]…`) as one
-        loop over its links, so that neither compiling nor running it recurses once per link (§11:
-        a flat chain works at any length). Each link is compiled by the usual method with its
-        inner value replaced by a `ChainValue` that reads the value so far from a cell. Sharing
-        one cell is safe although a link may run G code (a user function in its arguments, which
-        may run this very chain): every postfix closure evaluates its inner value first, before
-        anything else, so the cell is read right after the loop set it."""
-        chain, base = links(node)
-        cell = [None]
-        hole = ChainValue(base.span, cell)
-        steps = [self.expr(with_value(link, hole)) for link in reversed(chain)]
-        first = self.expr(base)
-
-        def ev(f):
-            v = first(f)
-            for step in steps:
-                cell[0] = v
-                v = step(f)
-            cell[0] = None              # do not keep the last intermediate value alive
-            return v
-        return ev
-
-    def e_ChainValue(self, node):
-        cell = node.cell
-        return lambda f: cell[0]
-
-    def e_Attribute(self, node):
-        if is_long_chain(node):
-            return self._postfix_chain(node)
-        get_attr = _C.get_attr
-        value, name, span = self.expr(node.value), node.attr, node.span
-
-        def ev(f):
-            v = value(f)
-            try:
-                return get_attr(v, name)
-            except GradcliError as e:
-                raise e.at(span)
-        return ev
-
-    def e_Subscript(self, node):
-        if is_long_chain(node):
-            return self._postfix_chain(node)
-        value, span = self.expr(node.value), node.span
-        index = self.index(node.index)
-
-        def ev(f):
-            v = value(f)
-            i = index(f)
-            try:
-                _mode.site = span
-                return subscript(v, i)
-            except GradcliError as e:
-                raise e.at(span)
-        return ev
-
-    def index(self, items):
-        parts = []
-        for it in items:
-            if isinstance(it, A.Slice):
-                lo, hi, st = (self.expr(x) if x is not None else None for x in (it.lower, it.upper, it.step))
-                parts.append(("slice", lo, hi, st))
-            else:
-                parts.append(("item", self.expr(it), None, None))
-        single = len(items) == 1
-
-        def ev(f):
-            out = []
-            for kind, a, b, c in parts:
-                if kind == "slice":
-                    out.append(slice(a(f) if a else None, b(f) if b else None, c(f) if c else None))
-                else:
-                    out.append(a(f))
-            return out[0] if single else tuple(out)
-        return ev
-
-    def e_Call(self, node):
-        if is_long_chain(node):
-            return self._postfix_chain(node)
-        span = node.span
-        args = [self.expr(a) for a in node.args]
-        kwargs = [(k.name, self.expr(k.value)) for k in node.keywords]
-        session = self.session
-        if isinstance(node.func, A.Attribute):
-            return self._method_call(node.func, args, kwargs, span)
-        func = self.expr(node.func)
-        UserFunction, call_value = _C.UserFunction, _C.call_value
-        if not kwargs and len(args) == 1:
-            return self._call1(func, args[0], span)
-        if not kwargs:
-            def ev(f):
-                fv = func(f)
-                av = [a(f) for a in args]
-                try:
-                    if type(fv) is _BF:
-                        _mode.site = span
-                        try:
-                            return fv.fn(*av)
-                        except TypeError as exc:
-                            _arg_message = _C._arg_message
-                            raise GTypeError(_arg_message(fv.name, exc)) from None
-                        except (ValueError, IndexError, ZeroDivisionError, OverflowError) as exc:
-                            # as call_value does: a Python error from a built-in is a ValueError
-                            raise GValueError(f"{fv.name}: {exc}") from None
-                    return call_value(fv, av, {})
-                except GradcliError as e:
-                    raise session.at_call(e, span, isinstance(fv, UserFunction))
-            return ev
-
-        def ev_kw(f):
-            fv = func(f)
-            av = [a(f) for a in args]
-            kv = {k: e(f) for k, e in kwargs}
-            try:
-                _mode.site = span
-                return call_value(fv, av, kv)
-            except GradcliError as e:
-                raise session.at_call(e, span, isinstance(fv, UserFunction))
-        return ev_kw
-
-    def _call1(self, func, arg, span):
-        """`f(x)`, the commonest call (`sin(y)`, `tanh(x @ W)`): `e_Call`'s closure without the
-        argument list."""
-        UserFunction, call_value, session = _C.UserFunction, _C.call_value, self.session
-
-        def ev1(f):
-            fv = func(f)
-            a = arg(f)
-            try:
-                if type(fv) is _BF:
-                    _mode.site = span
-                    try:
-                        return fv.fn(a)
-                    except TypeError as exc:
-                        raise GTypeError(_C._arg_message(fv.name, exc)) from None
-                    except (ValueError, IndexError, ZeroDivisionError, OverflowError) as exc:
-                        raise GValueError(f"{fv.name}: {exc}") from None
-                return call_value(fv, [a], {})
-            except GradcliError as e:
-                raise session.at_call(e, span, isinstance(fv, UserFunction))
-        return ev1
-
-    def _method_call(self, attr, args, kwargs, span):
-        call_value, get_attr = _C.call_value, _C.get_attr
-        obj, name, session = self.expr(attr.value), attr.attr, self.session
-        method = TENSOR_METHODS.get(name)
-
-        def ev(f):
-            o = obj(f)
-            av = [a(f) for a in args]
-            kv = {k: e(f) for k, e in kwargs} if kwargs else {}
-            try:
-                _mode.site = span
-                if method is not None and isinstance(o, _Tensor):
-                    try:
-                        return method(o, *av, **(_plain_kwargs(kv) if kv else kv))
-                    except TypeError as exc:
-                        _arg_message = _C._arg_message
-                        raise GTypeError(_arg_message(name, exc)) from None
-                    except (ValueError, IndexError, ZeroDivisionError, OverflowError) as exc:
-                        raise GValueError(f"{name}: {exc}") from None
-                fv = get_attr(o, name)
-                return call_value(fv, av, kv)
-            except GradcliError as e:
-                raise session.at_call(e, span, False)
-        return ev
-
 
 def _closure_load(name, i, depth, span):
-    UNBOUND = _C.UNBOUND
 
     def load(f):
         for _ in range(depth):
@@ -469,30 +292,3 @@ def _closure_load(name, i, depth, span):
             raise GNameError(f"'{name}' is used before it is assigned in the enclosing function", span)
         return v
     return load
-
-
-def subscript(v, i):
-    list_to_tensor = _C.list_to_tensor
-    if isinstance(v, Tensor):
-        if isinstance(i, list):
-            i = list_to_tensor(i)
-        return fn.getitem(v, i)
-    if isinstance(v, (list, tuple, str)):
-        from ..autograd.tensor import as_int, fmt_int
-        if isinstance(i, slice):
-            sl = slice(*(None if x is None else as_int(x, "a slice bound")
-                         for x in (i.start, i.stop, i.step)))
-            if sl.step == 0:
-                from ..errors import GValueError
-                raise GValueError("a slice step cannot be zero")
-            return v[sl]
-        k = as_int(i, "an index")
-        if not -len(v) <= k < len(v):
-            from ..errors import GIndexError
-            raise GIndexError(f"index {fmt_int(k)} is out of range for {type_name(v)} of length {len(v)}")
-        return v[k]
-    raise GTypeError(f"{type_name(v)} cannot be indexed")
-
-
-# Last: compiler.py imports this module; its names are used only when compiling.
-from . import compiler as _C  # noqa: E402

@@ -5,7 +5,7 @@ links here and runs them in a loop, so no Python recursion grows with the chain'
 """
 from __future__ import annotations
 
-from . import ast as A
+from .. import ast as A
 
 # Postfix chains up to this many links compile to nested closures (the fast path); longer
 # ones to one loop (`ExprCompiler._postfix_chain`).
