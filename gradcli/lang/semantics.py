@@ -12,7 +12,8 @@ from .. import limits
 from ..autograd import functions as fn
 from ..autograd.tensor import Node, Tensor, as_int, as_tensor, const, fmt_int, mode
 from ..errors import GIndexError, GradcliError, GTypeError, GValueError, ShapeError
-from .builtins import GRAD_FN_METHODS, TENSOR_METHODS, TENSOR_PROPS, _plain_kwargs, no_attribute
+from .builtin_functions import plain_kwargs
+from .builtins import GRAD_FN_METHODS, TENSOR_METHODS, TENSOR_PROPS, no_attribute
 from .values import BuiltinFunction, Namespace, Number, UserFunction, number, number_binop, type_name
 
 __all__ = ["BINOPS", "truth", "to_tensor_operand", "list_to_tensor", "bind_value", "binop", "compare",
@@ -134,7 +135,7 @@ def get_attr(v, name):
             return prop(v)
         m = TENSOR_METHODS.get(name)
         if m is not None:
-            return BuiltinFunction(name, lambda *a, **k: m(v, *a, **_plain_kwargs(k)))
+            return BuiltinFunction(name, lambda *a, **k: m(v, *a, **plain_kwargs(k)))
     elif isinstance(v, Namespace):
         if name in v.members:
             return v.members[name]
@@ -150,7 +151,7 @@ def call_value(func, args, kwargs):
     if type(func) is BuiltinFunction:
         f = func.fn
         if kwargs:
-            kwargs = _plain_kwargs(kwargs)
+            kwargs = plain_kwargs(kwargs)
         try:
             return f(*args, **kwargs)
         except TypeError as exc:       # wrong number or names of arguments

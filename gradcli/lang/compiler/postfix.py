@@ -8,7 +8,8 @@ from __future__ import annotations
 from ...autograd.tensor import Tensor, mode
 from ...errors import GradcliError, GTypeError, GValueError
 from .. import ast as A
-from ..builtins import TENSOR_METHODS, _plain_kwargs
+from ..builtin_functions import plain_kwargs
+from ..builtins import TENSOR_METHODS
 from ..semantics import arg_message, call_value, get_attr, subscript
 from ..values import BuiltinFunction, UserFunction
 from .chains import ChainValue, is_long_chain, links, with_value
@@ -172,7 +173,7 @@ class PostfixCompiler:
                 _mode.site = span
                 if method is not None and isinstance(o, _Tensor):
                     try:
-                        return method(o, *av, **(_plain_kwargs(kv) if kv else kv))
+                        return method(o, *av, **(plain_kwargs(kv) if kv else kv))
                     except TypeError as exc:
                         raise GTypeError(arg_message(name, exc)) from None
                     except (ValueError, IndexError, ZeroDivisionError, OverflowError) as exc:
