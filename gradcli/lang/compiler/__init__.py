@@ -11,7 +11,6 @@ its span (`err.at(span)`), and each call site on the way out adds itself to the 
 from __future__ import annotations
 
 from .. import ast as A
-from .base import Lines
 from .expressions import ExprCompiler
 from .postfix import PostfixCompiler
 from .statements import StmtCompiler
@@ -22,19 +21,20 @@ __all__ = ["compile_program", "Compiler"]
 class Compiler(StmtCompiler, PostfixCompiler, ExprCompiler):
     """Compiles one program (or REPL entry) for a session; `slots` is None at top level."""
 
-    def __init__(self, session, source_lines, slots=None, enclosing=()):
+    def __init__(self, session, source_lines=None, slots=None, enclosing=()):
+        # source_lines: not needed since number literals say whether they were integers; taken
+        # for the callers that still pass them
         self.session = session
-        self.lines = source_lines
         self.slots = slots
         self.enclosing = enclosing      # slots of the enclosing functions, innermost first
 
     def nested(self, slots):
         enclosing = (self.slots,) + self.enclosing if self.slots is not None else ()
-        return Compiler(self.session, self.lines, slots, enclosing)
+        return Compiler(self.session, None, slots, enclosing)
 
 
-def compile_program(program: A.Program, session, source: str, first_line: int = 1):
-    """Compile a parsed program into one closure `run()`; its text starts at line `first_line`."""
-    c = Compiler(session, Lines(source.split("\n"), first_line - 1))
-    body = c.block(program.body)
+def compile_program(program: A.Program, session, source: str = "", first_line: int = 1):
+    """Compile a parsed program into one closure `run()`. (`source` and `first_line`, the text
+    and where it starts, are not needed: the tree has every span.)"""
+    body = Compiler(session).block(program.body)
     return lambda: body(None)

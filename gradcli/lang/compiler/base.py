@@ -1,5 +1,5 @@
-"""What the compiler's modules share: how a statement's closure says that control leaves it,
-a function body's locals, and the source lines (for the text of number literals)."""
+"""What the compiler's modules share: how a statement's closure says that control leaves it, and
+the locals of a function body."""
 from __future__ import annotations
 
 from .. import ast as A
@@ -31,17 +31,3 @@ def assigned_names(body, out):
         elif isinstance(st, (A.While, A.With)):
             stack.extend(st.body)
     return out
-
-
-class Lines:
-    """Source lines indexed by line number - 1, for a text that starts at line `offset + 1`."""
-
-    __slots__ = ("lines", "offset")
-
-    def __init__(self, lines, offset):
-        self.lines, self.offset = lines, offset
-
-    def __getitem__(self, i):
-        if i < self.offset:
-            raise IndexError(i)
-        return self.lines[i - self.offset]

@@ -12,14 +12,9 @@ from .. import ast as A
 SHORT_CHAIN = 32
 
 
-class ChainValue(A.Node):
-    """Stands for the value so far of a long postfix chain: compiles to a read of `cell[0]`."""
-
-    __slots__ = ("cell",)
-
-    def __init__(self, span, cell):
-        self.span = span
-        self.cell = cell
+ChainValue = A.node_type(
+    "ChainValue", "cell",
+    "Stands for the value so far of a long postfix chain: compiles to a read of `cell[0]`.")
 
 
 def _inner(node):

@@ -29,19 +29,8 @@ class ExprCompiler:
 
     # ----- atoms -----
     def e_Num(self, node):
-        is_int = float(node.value).is_integer() and not self._looks_float(node)
-        c = number(node.value, is_int)
+        c = number(node.value, node.is_int)
         return lambda f: c
-
-    def _looks_float(self, node):
-        sp = node.span
-        try:
-            line = self.lines[sp.line - 1]
-            end = sp.end_column if sp.end_line == sp.line and sp.end_column else len(line) + 1
-            text = line[sp.column - 1:end - 1]
-        except (IndexError, TypeError):
-            return False
-        return any(ch in text for ch in ".eE")
 
     def e_Str(self, node):
         s = node.value

@@ -82,8 +82,11 @@ class Builder:
         return A.Name(Span(self.file, t[2], t[3], t[2], t[3] + len(t[1])), t[1])
 
     def number(self, c):
+        text = c[0][1]
         try:
-            return A.Num(self.tspan(c[0]), float(c[0][1]))
+            value = float(text)
+            is_int = value.is_integer() and "." not in text and "e" not in text and "E" not in text
+            return A.Num(self.tspan(c[0]), value, is_int)
         except ValueError:        # cannot happen for NUMBER's pattern; keep the promise anyway
             raise GSyntaxError(f"invalid number {clip(c[0][1])}", self.tspan(c[0])) from None
 
@@ -109,9 +112,8 @@ class Builder:
         return A.Const(self.tspan(c[0]), _CONSTS[c[0][0]])
 
     def paren(self, c):
-        inner = c[1]      # its span takes in the parentheses: `(a + b) * c` is underlined whole
-        inner.span = self.tspan(c[0], c[-1])
-        return inner
+        # its span takes in the parentheses: `(a + b) * c` is underlined whole
+        return c[1].with_span(self.tspan(c[0], c[-1]))
 
     def tuple_lit(self, c):
         return A.TupleExpr(self.tspan(c[0], c[-1]), tuple(c[1:-1]))
