@@ -83,6 +83,15 @@ def _children(keep, size, trailing, as_list):
                 out.extend(a[i]) if splice else out.append(a[i])
             return out
         return grow
+    if not trailing and all(not n for _, _, n in keep):
+        parts = [(i, splice) for i, splice, _ in keep]
+
+        def spliced(a):                # `call`: its `_args` spliced in, no `[x]` placeholders
+            out = []
+            for i, splice in parts:
+                out.extend(a[i]) if splice else out.append(a[i])
+            return out
+        return spliced
 
     def general(a):
         out = []
@@ -92,6 +101,7 @@ def _children(keep, size, trailing, as_list):
         out.extend([None] * trailing)
         return out
     return general
+
 
 RULES = tuple(map(_handler, tables.RULES))
 
