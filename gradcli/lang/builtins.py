@@ -170,7 +170,7 @@ def attribute_names(value):
 
 
 def no_attribute(value, name):
-    from ..render.diagnostics import did_you_mean
+    from ..render.diagnostics import did_you_mean   # here, for start-up time: it imports rich
     if isinstance(value, Namespace):
         msg = f"module '{value.name}' has no attribute '{name}'"
     else:
