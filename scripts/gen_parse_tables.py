@@ -44,12 +44,13 @@ def _canonical_states(table) -> tuple[list, dict]:
     return order, new
 
 
-def _rule(rule) -> tuple:
-    """A grammar rule as plain data: (lhs, method, symbols, keep, trailing, expand1).
+def _rule(rule) -> str:
+    """A grammar rule as one line of text: 'lhs method ?|- trailing | symbols | kept children'.
 
-    `keep` lists the children a Lark Transformer would pass to the builder method, as
-    (index, splice, Nones before it): anonymous tokens dropped, `_rule` values (lists) spliced
-    in, None for each absent `[x]`; `trailing` counts the Nones after the last one.
+    The kept children are those a Lark Transformer would pass to the builder method, each as
+    its index, then `*` if it is a `_rule`'s list to splice in, then `+n` for the n Nones of
+    absent `[x]`s before it (anonymous tokens are dropped); `trailing` counts the Nones after
+    the last one; `?` marks a `?rule` (with one child it is that child).
     """
     exp, opts = rule.expansion, rule.options
     empty = opts.empty_indices              # where `[x]` placeholders go, encoded as Lark does
@@ -62,9 +63,10 @@ def _rule(rule) -> tuple:
             keep.append((i, not sym.is_term and sym.name.startswith("_"), pending))
             pending = 0
     trailing = pending + nones[len(exp)]
-    return (str(rule.origin.name), str(rule.alias or rule.origin.name),
-            tuple(str(s.name) for s in exp), tuple(keep), trailing,
-            bool(opts.expand1 and not rule.alias))
+    expand1 = "?" if opts.expand1 and not rule.alias else "-"
+    kept = " ".join(f"{i}{'*' if splice else ''}{f'+{n}' if n else ''}" for i, splice, n in keep)
+    return (f"{rule.origin.name} {rule.alias or rule.origin.name} {expand1} {trailing} | "
+            f"{' '.join(str(s.name) for s in exp)} | {kept}")
 
 
 def _terminals(lark_obj) -> tuple[list, dict]:
@@ -106,11 +108,12 @@ def generate(grammar_text: str) -> str:
         '"""The LALR(1) tables of the G grammar, as plain data (see scripts/gen_parse_tables.py).',
         "",
         "STATES[s]: the actions of state s as 'symbol n' pairs (lalr.py makes a dict of each): n >= 0",
-        "shifts the token (or goes to, after a reduction) to state n; n < 0 reduces by RULES[~n] =",
-        "(lhs, builder method, symbols, kept children as (index, splice, Nones before it), Nones after",
-        "them, expand1: a `?rule` with one child is that child). Strings, not dict literals: Python",
-        "compiles this module 30 times faster so (a cold start without .pyc files, as under",
-        "PYTHONDONTWRITEBYTECODE: 2 ms, not 35), and reading the strings costs about 1 ms.",
+        "shifts the token (or goes to, after a reduction) to state n; n < 0 reduces by RULES[~n].",
+        "RULES[r]: 'lhs method ?|- trailing | symbols | kept children', each child as its index, `*`",
+        "if it is a `_rule`'s list to splice in, `+n` for the Nones of absent `[x]`s before it;",
+        "`trailing`: the Nones after the last; `?`: a `?rule` with one child is that child.",
+        "Strings, not tuple and dict literals: Python compiles this module 30 times faster so (a cold",
+        "start without .pyc files, as under PYTHONDONTWRITEBYTECODE), and lalr.py reads them in ~1 ms.",
         "TERMINALS: (name, regex) in the order the scanner tries them; KEYWORDS: NAMEs that are",
         'keywords; IGNORE: terminals that are skipped."""',
         "",

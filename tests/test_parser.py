@@ -702,7 +702,7 @@ def test_grammar_is_lalr1_without_conflicts():
 def test_every_rule_has_a_builder_method():
     from gradcli.lang.parse import lalr, tables
     from gradcli.lang.parse.builder import Builder
-    for lhs, name, symbols, *_, expand1 in tables.RULES:
+    for lhs, name, symbols, *_, expand1 in map(lalr.rule, tables.RULES):
         if not name.startswith("_") and not (expand1 and len(symbols) == 1):
             assert callable(getattr(Builder, name, None)), name
     assert len(lalr.RULES) == len(tables.RULES)

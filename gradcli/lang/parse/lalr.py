@@ -30,17 +30,29 @@ def _state(text: str) -> dict:
     return dict(zip(map(sys.intern, it), map(int, it)))
 
 
+def rule(text: str) -> tuple:
+    """One rule from its line of tables.RULES: (lhs, builder method, symbols, kept children as
+    (index, splice, Nones before it), Nones after them, expand1)."""
+    head, symbols, kept = text.split(" | ")
+    lhs, method, expand1, trailing = head.split()
+    keep = []
+    for k in kept.split():
+        index, _, nones = k.partition("+")
+        keep.append((int(index.rstrip("*")), index.endswith("*"), int(nones or 0)))
+    return lhs, method, tuple(symbols.split()), tuple(keep), int(trailing), expand1 == "?"
+
+
 STATES = tuple(map(_state, tables.STATES))
 END_TOKEN = Token("$END", "eof", 0, 0)
 
 
-def _handler(rule) -> tuple:
-    """(lhs, size, nesting delta, fn(builder, values) or None for a unit rule) from a rule of
+def _handler(text: str) -> tuple:
+    """(lhs, size, nesting delta, fn(builder, values) or None for a unit rule) from a line of
     tables.RULES.
 
     A `?rule` with one child is replaced by that child; a `_rule` gives a list to splice.
     """
-    lhs, method_name, symbols, keep, trailing, expand1 = rule
+    lhs, method_name, symbols, keep, trailing, expand1 = rule(text)
     size, delta = len(symbols), sum(s in NEST for s in symbols)
     inline = lhs.startswith("_")
     kids = _children(keep, size, trailing, inline)
