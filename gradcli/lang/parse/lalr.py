@@ -10,7 +10,6 @@ Left-deep chains are flat: `a+b+c`, and postfix chains of calls/indexes/attribut
 """
 from __future__ import annotations
 
-import sys
 from operator import itemgetter
 
 from . import tables
@@ -22,12 +21,6 @@ __all__ = ["drive", "STATES", "RULES"]
 
 # Opening tokens of right-nesting constructs: the nesting limit counts them on the stack.
 NEST = frozenset({"LPAR", "LSQB", "_INDENT", "UADD", "NOT", "POW", "TELSE"})
-
-
-def _state(text: str) -> dict:
-    """One state's actions from its 'symbol n symbol n …' string (tables.py says why strings)."""
-    it = iter(text.split())
-    return dict(zip(map(sys.intern, it), map(int, it)))
 
 
 def rule(text: str) -> tuple:
@@ -42,7 +35,7 @@ def rule(text: str) -> tuple:
     return lhs, method, tuple(symbols.split()), tuple(keep), int(trailing), expand1 == "?"
 
 
-STATES = tuple(map(_state, tables.STATES))
+STATES = tables.STATES
 END_TOKEN = Token("$END", "eof", 0, 0)
 
 
