@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from gradcli.insight.formula import FormulaRun
 from gradcli.insight.simplify import size  # noqa: E402
-from gradcli.runner import make_session  # noqa: E402
+from gradcli.run import make_session  # noqa: E402
 
 FAMILIES = {
     "poly": ("x = 0.5\ny = 1.0\nfor k in range({n}): y = y * x + 1", 2),

@@ -10,10 +10,14 @@ __version__ = "0.1.0"
 
 
 def run_source(source, wrt=(), of=None, filename="<input>"):
-    """Run G source in a new Session and return it (its globals, output, gradients())."""
+    """Run G source in a new Session and return it (its globals, output, gradients()). Every
+    failure is a GradcliError, as `gradcli run` reports it (`run.guard`)."""
+    # Imported here, not at the top: `import gradcli` (the CLI's --help) must not import numpy.
     from .lang.runtime import Options, Session
+    from .run import guard
     s = Session(Options(wrt=tuple(wrt), of=of))
-    s.run(source, filename)
+    with guard():
+        s.run(source, filename)
     return s
 
 
@@ -26,6 +30,6 @@ def load_ipython_extension(ipython):
 
 def __getattr__(name):
     if name == "Session":
-        from .lang.runtime import Session
+        from .lang.runtime import Session   # here, for start-up time: `import gradcli` is light
         return Session
     raise AttributeError(name)

@@ -7,10 +7,12 @@ into the line `interrupted` and exit status 130, LANGUAGE.md §10), SIGINT does 
 import os
 import signal
 
+from .errors import ExitStatus
+
 
 def _interrupted(signum, frame):
     os.write(2, b"interrupted\n")
-    os._exit(130)
+    os._exit(ExitStatus.INTERRUPTED)
 
 
 def main():

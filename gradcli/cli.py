@@ -1,6 +1,7 @@
-"""The command line: click commands -> a Session; errors -> exit statuses. No maths, no formatting.
+"""The command line: click commands -> a run; errors -> exit statuses. No maths, no formatting.
 
-Exit statuses (LANGUAGE.md §10), in one table like httpie's ExitStatus.
+Exit statuses (LANGUAGE.md §10) come from one table, `ExitStatus` (errors.py): a script's error
+or a failed --check is ERROR, a usage error USAGE (click's own code), Ctrl-C INTERRUPTED.
 """
 from __future__ import annotations
 
@@ -9,16 +10,11 @@ import re
 import sys
 
 import click
+from click.core import ParameterSource
 
 from . import __version__
+from .errors import ExitStatus
 from .quiet import quiet
-
-
-class ExitStatus:
-    OK = 0
-    ERROR = 1          # an error in the script, or a failed --check
-    USAGE = 2          # a usage error of the command line (click's own code)
-    INTERRUPTED = 130
 
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)(i?[bB])?\s*$")
@@ -143,7 +139,6 @@ class Group(click.Group):
 
 def given(ctx, name) -> bool:
     """Was option `name` given on the command line (not left at its default)?"""
-    from click.core import ParameterSource
     return ctx.get_parameter_source(name) not in (None, ParameterSource.DEFAULT,
                                                   ParameterSource.DEFAULT_MAP)
 
@@ -198,7 +193,7 @@ def main(ctx, **opts):
         ctx.obj = opts
         return
     refuse_of(opts)
-    from .repl import main_interactive
+    from .repl import main_interactive      # here, for start-up time: --help needs no numpy
     sys.exit(main_interactive(opts, interactive=sys.stdin.isatty()))
 
 
@@ -226,7 +221,7 @@ def run(ctx, file, code, **opts):
         except OSError as exc:
             raise click.UsageError(f"cannot read {file}: {exc.strerror or exc}") from None
         filename = file
-    from .runner import run_script
+    from .run import run_script             # here, for start-up time: --help needs no numpy
     sys.exit(run_script(source, filename, opts))
 
 
@@ -238,7 +233,7 @@ def check_picture(dot_file):
     folder = os.path.dirname(dot_file) or "."
     if not os.path.isdir(folder):
         raise click.UsageError(f"--dot {dot_file}: there is no folder {folder}")
-    from .render import graphviz
+    from .render import graphviz            # here, for start-up time: --dot only
     if graphviz.picture_format(dot_file) and graphviz.dot_program() is None:
         raise click.UsageError(graphviz.missing_dot(dot_file))
 
@@ -250,7 +245,7 @@ def repl(ctx, **opts):
     """The interactive REPL (the default when standard input is a terminal)."""
     opts = with_group_options(ctx, opts)
     refuse_of(opts)
-    from .repl import main_interactive
+    from .repl import main_interactive      # here, for start-up time: --help needs no numpy
     sys.exit(main_interactive(opts, interactive=sys.stdin.isatty()))
 
 
@@ -272,7 +267,7 @@ def _json_requested(args) -> bool:
 def entry(argv=None):
     """The console script: click's main, with Ctrl-C as status 130 and a closed pipe as quiet."""
     if argv is None:                 # the real command, not a test calling it in-process
-        from . import limits
+        from . import limits                # here, for start-up time (--version, --help)
         limits.enabled = True
     try:
         rv = main.main(args=argv, standalone_mode=False)
@@ -282,14 +277,14 @@ def entry(argv=None):
         rv = e.exit_code
     except click.ClickException as e:
         if _json_requested(sys.argv[1:] if argv is None else argv):
-            from .render.jsondoc import dumps
+            from .render.jsondoc import dumps   # here, for start-up time: numpy
             print(dumps({"ok": False, "error": {"kind": "UsageError", "message": e.format_message(),
                                                 "line": None, "column": None}}))
         else:
             e.show()
         rv = e.exit_code
     except (KeyboardInterrupt, _Interrupted, click.Abort):
-        from .render.diagnostics import format_interrupt
+        from .render.diagnostics import format_interrupt   # here, for start-up time: rich
         print(format_interrupt(), file=sys.stderr)
         rv = ExitStatus.INTERRUPTED
     except BrokenPipeError:
@@ -315,7 +310,7 @@ def entry(argv=None):
             except (OSError, ValueError):
                 pass
         os._exit(rv)
-    sys.exit(rv or 0)
+    sys.exit(rv or ExitStatus.OK)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -100,5 +100,16 @@ class LimitError(GradcliError):
     kind = "LimitError"
 
 
-class Interrupted(Exception):
-    """Raised when the user presses Ctrl-C during a run (exit status 130)."""
+class InternalError(GradcliError):
+    """A bug of gradcli's, reported like a script's error (never a Python traceback)."""
+    kind = "InternalError"
+
+
+class ExitStatus:
+    """The exit statuses of `gradcli` (LANGUAGE.md §10), in one table like httpie's ExitStatus.
+    Defined here, at the bottom of the flow, so that the pipeline (run.py, the REPL) returns
+    them without importing the command line; `cli.py` maps errors to them."""
+    OK = 0
+    ERROR = 1          # an error in the script, or a failed --check
+    USAGE = 2          # a usage error of the command line (click's own code)
+    INTERRUPTED = 130  # Ctrl-C

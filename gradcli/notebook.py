@@ -3,7 +3,7 @@ cell of G and `%gradcli [options] CODE` one line, with `run`'s options.
 
 A notebook is one session, as the REPL is: names persist from cell to cell, `%gradcli --reset`
 clears them, and an error ends the cell, never the session. Each cell goes through the pipeline
-of `gradcli run` (`runner.evaluate`, under `runner.guard`), with the options of that cell; what
+of `gradcli run` (`run.evaluate`, under `run.guard`), with the options of that cell; what
 it shows is a few display objects, each with `_repr_html_` for Jupyter, `__repr__` for a console
 and, where it means something, `_repr_latex_` or `_repr_svg_`:
 - what the script prints, as it prints it (stream output);
@@ -27,18 +27,19 @@ from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.display import display
 from rich.text import Text
 
-from . import cli, runner
+from . import cli
 from .autograd import functions as fn
 from .errors import GradcliError
 from .insight import attach, fresh_seed, tracker_of
-from .insight import graph as G
+from .insight.graph import dot_model, graph_model
 from .lang.runtime import FlowLog, Output
 from .render.values import to_text
 from .render import graphviz, html
 from .render.diagnostics import rich_error
 from .render.formula import latex_text, text_lines
+from .render.graph import dot_text, graph_lines
 from .render.report import text_report
-from .repl import Snapshot
+from .run import Snapshot, evaluate, guard, make_session
 
 __all__ = ["load_ipython_extension", "Notebook", "Result", "Graph", "Section", "Diagnostic"]
 
@@ -191,7 +192,7 @@ class Notebook:
 
     def reset(self):
         """A fresh session: no names, no --wrt markings, no output."""
-        self.session = runner.make_session({}, out=self.out)
+        self.session = make_session({}, out=self.out)
         attach(self.session)                   # leaf names for --graph, markings for --check
         self._echoed = None
         self.session.echo = self._echo
@@ -238,8 +239,8 @@ class Notebook:
         self._configure(opts)
         s = self.session
         try:
-            with runner.guard(opts.get("timeout")):
-                run = runner.evaluate(s, source, filename, opts, out=None)
+            with guard(opts.get("timeout")):
+                run = evaluate(s, source, filename, opts, out=None)
                 shown = self._shown(run, opts, show_graph)
         except GradcliError as err:
             err.__traceback__ = err.__context__ = err.__cause__ = None
@@ -272,8 +273,8 @@ class Notebook:
         if output is None:
             return Graph(None, [Text("Graph: there is no output to draw; end the cell with an "
                                      "expression or an assignment, or name one with --of NAME")])
-        lines = G.graph_lines(output.value, s, grads, output)
-        dot = G.dot_text(output.value, s, grads, output) if output.value.requires_grad else None
+        lines = graph_lines(graph_model(output.value, s, grads, output))
+        dot = dot_text(dot_model(output.value, s, grads, output)) if output.value.requires_grad else None
         return Graph(dot, lines)
 
 

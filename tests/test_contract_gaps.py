@@ -149,7 +149,7 @@ def test_ctrl_c_while_the_command_line_is_imported():
 def test_ctrl_c_while_a_command_starts_prints_no_blank_line(monkeypatch, capsys):
     """Ctrl-C before the run's own handler is in place (a command importing what it needs):
     click would print a blank line before our `interrupted`."""
-    from gradcli import cli, runner
+    from gradcli import cli, run as runner
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

@@ -137,7 +137,7 @@ def test_refusal_text():
 
 def test_a_plain_run_does_not_import_sympy():
     code = ("import sys, io, contextlib\n"
-            "from gradcli.runner import run_script\n"
+            "from gradcli.run import run_script\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             "    run_script('x = 2; y = sin(x) * x; if y > 0: y = y * 2', '<-e>', {'wrt': ('x',), 'check': True})\n"
             "print('sympy' in sys.modules)\n")

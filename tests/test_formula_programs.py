@@ -19,7 +19,7 @@ import pytest
 
 sp = pytest.importorskip("sympy")
 
-from gradcli.runner import run_script  # noqa: E402
+from gradcli.run import run_script  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
 

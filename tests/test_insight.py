@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from gradcli.autograd import ops
 from gradcli.cli import main
 from gradcli.insight import graph as G
+from gradcli.render import graph as R
 
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIAL = str(ROOT / "samples" / "tutorial.g")
@@ -340,11 +341,11 @@ def test_graph_builtin_prints_like_print():
 
 def test_repl_graph_function():
     from gradcli.errors import GNameError, GTypeError
-    from gradcli.runner import make_session
+    from gradcli.run import make_session
     from rich.console import Console
     s = make_session({})
     s.run("x = tensor(2.0, requires_grad=True)\ny = x ** 3\nf = 'text'\n", "<stdin>")
-    text = G.render_plain(G.repl_graph(s, "y"))
+    text = R.graph_text(G.repl_graph(s, "y"))
     assert text.startswith("Graph of y:\ny = PowBackward0  line 2:5  shape ()  8.0  with constant 3.0")
     with pytest.raises(GNameError):
         G.repl_graph(s, "nope")
@@ -362,7 +363,7 @@ def test_json_mode_prints_only_json(tmp_path):
 # ----- --dot -----
 
 def test_dot_escapes_labels():
-    assert G._dot_escape('a "b" \\ c\nd') == 'a \\"b\\" \\\\ c\\nd'
+    assert R._dot_escape('a "b" \\ c\nd') == 'a \\"b\\" \\\\ c\\nd'
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
@@ -388,7 +389,7 @@ def test_dot_labels_match_the_tree():
     s = Session()
     G.attach(s)
     s.run('x = tensor([1.0, 2.0], requires_grad=True)\ny = x * 3\n', "t.g")
-    text = G.dot_text(s.globals["y"], s, output=Output("y", s.globals["y"]))
+    text = R.dot_text(G.dot_model(s.globals["y"], s, output=Output("y", s.globals["y"])))
     assert 'label="y = MulBackward0\\nline 2:5\\nshape (2,)  [3.0, 6.0]\\nwith constant 3.0"' in text
     assert 'label="x\\nleaf  shape (2,)  [1.0, 2.0]"' in text
     assert re.search(r"n2 -> n1;", text)
@@ -408,7 +409,7 @@ def test_value_formatting_helpers():
     from gradcli.insight.explain import num
     assert num(np.full((10, 10), 0.25)) == "all 0.25, shape (10, 10)"
     assert num(np.float64(1.0)) == "1.0"
-    assert G.const_text(np.float64(1.0001)) == "1.0001"
+    assert R.const_text(np.float64(1.0001)) == "1.0001"
 
 
 def test_check_accepts_the_convention_at_a_kink():

@@ -144,6 +144,19 @@ def test_printed_lines_and_variables():
     assert set(s.variables()) == {"x", "n"}
 
 
+def test_print_and_graph_reach_each_session_through_its_own_callbacks():
+    """No module-global hook: a session nested in another (a --check re-run) prints into its
+    own callbacks, and a session without `on_graph` shows nothing for graph(t)."""
+    lines, graphs, inner_lines = [], [], []
+    outer = Session(out=lines.append, on_graph=lambda s, t: graphs.append((s, t)))
+    inner = Session(out=inner_lines.append)
+    outer.run_entry("x = ones(2)\nprint('outer')\n", "<stdin>", 1)
+    inner.run("print('inner')\ngraph(ones(1))")
+    outer.run_entry("graph(x)\nprint('outer again')\n", "<stdin>", 3)
+    assert lines == ["outer", "outer again"] and inner_lines == ["inner"]
+    assert graphs == [(outer, outer.globals["x"])]
+
+
 def test_errors_keep_session_variables_between_entries():
     s = Session()
     s.run_entry("a = 5\n", "<stdin>", 1)

@@ -136,7 +136,7 @@ def test_repl_commands():
 
 def test_the_repl_and_diagnostics_use_this_lexer():
     import gradcli.render.diagnostics as D
-    import gradcli.repl_ui as U
+    import gradcli.repl.ui as U
     for module in (D, U):
         source = Path(module.__file__).read_text(encoding="utf-8")
         assert "from ..lexer import GLexer" in source or "from .lexer import GLexer" in source

@@ -34,7 +34,7 @@ def cell(source):
 # ----- importing gradcli never imports IPython -----
 
 def test_importing_gradcli_and_running_a_script_never_import_ipython():
-    code = ("import sys, gradcli, gradcli.cli, gradcli.runner, gradcli.repl, gradcli.lexer\n"
+    code = ("import sys, gradcli, gradcli.cli, gradcli.run, gradcli.repl, gradcli.lexer\n"
             "from click.testing import CliRunner\n"
             "r = CliRunner().invoke(gradcli.cli.main, ['run', '-e', 'x = 2; x**2', '--wrt', 'x', '--graph'])\n"
             "assert r.exit_code == 0, r.output\n"

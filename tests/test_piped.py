@@ -13,7 +13,7 @@ import time
 import pytest
 
 from gradcli.repl import Console, Shape, one_line, ready
-from gradcli.runner import make_session
+from gradcli.run import make_session
 
 
 def env(**extra):

@@ -299,9 +299,9 @@ def test_forty_columns_wraps_without_garbling(repl):
 # ----- the prompt's helpers, in process -----
 
 def test_completion_helpers():
-    from gradcli.repl_edit import command_completions, completions
-    from gradcli.repl_ui import _ALIASES, COMMANDS
-    from gradcli.runner import make_session
+    from gradcli.repl.edit import command_completions, completions
+    from gradcli.repl.ui import _ALIASES, COMMANDS
+    from gradcli.run import make_session
     s = make_session({})
     s.run("x = ones(2, requires_grad=True)\ndef fun(a): return a\nxyz = 3\n", "<t>")
     names = lambda text: [c[0] for c in completions(text, s)]          # noqa: E731
@@ -317,7 +317,7 @@ def test_completion_helpers():
 
 
 def test_indentation_helpers():
-    from gradcli.repl_edit import dedent_else, next_indent
+    from gradcli.repl.edit import dedent_else, next_indent
     assert next_indent("if x:") == "    "
     assert next_indent("def f(a):\n    if a:") == "        "
     assert next_indent("while x:\n    y = 1") == "    "

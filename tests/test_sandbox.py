@@ -22,7 +22,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from gradcli import runner
+from gradcli import run as runner
 from gradcli.autograd.tensor import Node, Tensor
 from gradcli.errors import GradcliError
 from gradcli.lang import builtins as B

@@ -22,7 +22,7 @@ import re
 
 import pytest
 
-from gradcli.runner import run_script
+from gradcli.run import run_script
 
 HERE = pathlib.Path(__file__).resolve().parent
 PROGRAMS = HERE / "programs"

@@ -74,6 +74,8 @@ OPS = {
     "gelu": ["torch.nn.functional.gelu(a)", "torch.nn.functional.gelu(a, approximate='tanh')"],
     "silu": ["torch.nn.functional.silu(a)"], "softplus_beta": ["torch.nn.functional.softplus(a, beta=2)"],
     "erf": ["torch.erf(a)"], "addmm": ["torch.nn.functional.linear(m, m, a[0:len(m)])"],
+    # any number of inputs
+    "stack": ["stack([a, b])", "stack([s, s, s])"], "cat": ["cat([a, b])", "cat([m, m], axis=1)"],
 }
 NOT_IN_G = {"logical_and", "logical_or", "logical_not"}    # no G syntax applies them
 

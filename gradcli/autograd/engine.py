@@ -12,8 +12,8 @@ from heapq import heappop, heappush
 import numpy as np
 
 from ..errors import GradError, GTypeError
-from .ops import COPY, NumpyF, TensorF
-from .tensor import F64, Node, Tensor, apply, as_tensor, const, enable_grad, fmt_shape, mode, norm_data
+from .backends import NumpyF, TensorF
+from .tensor import F64, Node, Tensor, as_tensor, const, enable_grad, fmt_shape, mode, norm_data
 
 
 def _seed(y, gradient, what):
@@ -143,7 +143,7 @@ def backward(y, gradient=None, retain_graph=None, create_graph=False):
         if leaf.grad is None:
             if g.requires_grad:     # create_graph: PyTorch's AccumulateGrad stores a copy
                 with enable_grad():
-                    g = apply(COPY, (g,))
+                    g = TensorF.copy(g)
             leaf.grad = g
         elif create_graph or g.requires_grad:
             with enable_grad():
@@ -184,3 +184,11 @@ def grad(y, xs, grad_outputs=None, create_graph=False):
         else:
             out.append(_as_grad(g, x, create_graph))
     return out[0] if single else out
+
+
+def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False):
+    """t.backward(): accumulate d t / d leaf into every leaf's `.grad`."""
+    backward(self, gradient, create_graph=create_graph)
+
+
+Tensor.backward = _tensor_backward

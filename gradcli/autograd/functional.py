@@ -5,7 +5,8 @@ import numpy as np
 
 from ..errors import GradError, GTypeError
 from .engine import grad
-from .functions import check_alloc, reshape, stack
+from ..limits import check_elements
+from .functions import reshape, stack
 from .tensor import Tensor, as_tensor, const, enable_grad, fmt_shape
 
 
@@ -32,7 +33,7 @@ def jacobian(f_or_y, x, create_graph=False):
     n = y.data.size
     if y.data.ndim == 0:
         return grad(y, xin, create_graph=create_graph)
-    check_alloc(n * x.data.size, "Jacobian")    # refused up front, not after n backward passes
+    check_elements(n * x.data.size, "Jacobian")    # refused up front, not after n backward passes
     with enable_grad():     # the rows are part of y's graph, also when called under no_grad()
         yflat = reshape(y, n)
         outs = [yflat[i] for i in range(n)]

@@ -1,18 +1,18 @@
 """Seeing the gradient (LANGUAGE.md §10): --graph, --dot, --explain, --check, and graph(t).
 
-The runner calls `prepare` before a run that asked for any of them (it follows the run's
-top-level bindings: leaf names, --wrt markings) and `run_all` after it, which computes every
-section inside the runner's error handling and returns them for the runner to print after the
-report (`emit`). `graph_hook` is the `graph(t)` built-in of every session the runner makes;
-`repl_graph` serves the REPL's `:graph NAME`.
+The pipeline (run.py) calls `prepare` before a run that asked for any of them (it follows the
+run's top-level bindings: leaf names, --wrt markings) and `run_all` after it, which computes
+every section inside the pipeline's `guard()` and returns them to print after the report
+(`emit`). The graph is a model (`graph.graph_model`, `graph.repl_graph` for the REPL's `:graph
+NAME`) that `render/graph.py` draws.
 """
 from __future__ import annotations
 
-from .graph import attach, graph_hook, graph_lines, graph_renderable, repl_graph, tracker_of  # noqa: F401
+from .graph import attach, tracker_of  # noqa: F401
 
 def fresh_seed() -> int:
     """A seed for a --check run without --seed: the program and its re-runs must draw the same
-    random numbers, so the runner seeds them all with this one."""
+    random numbers, so the pipeline (run.py) seeds them all with this one."""
     import secrets
     return secrets.randbits(31)
 
@@ -30,7 +30,9 @@ def run_all(session, output, grads, opts, out, source=None, filename=None) -> di
     With --json nothing is printed (the check, and the graph and explain sections as lines of
     text, go into the document); --dot always writes its file.
     """
-    from .graph import Names, dot_text
+    # The sections' modules are imported here, for start-up time: only those asked for load.
+    from ..render.graph import NO_OUTPUT_DOT, dot_text, graph_lines
+    from .graph import Names, dot_model, graph_model
     sections = []
     result = {}
     names = Names(session, grads, output)
@@ -40,11 +42,11 @@ def run_all(session, output, grads, opts, out, source=None, filename=None) -> di
                                              "with an expression or an assignment, or name one "
                                              "with --of NAME")]))
         else:
-            sections.append(("graph", graph_lines(output.value, session, grads, output)))
+            sections.append(("graph", graph_lines(graph_model(output.value, session, grads, output))))
         result["graph"] = [line.plain for line in sections[-1][1]]
     if opts.get("dot_file"):
-        text = dot_text(output.value, session, grads, output) if output is not None else \
-            'digraph gradcli {\n  n0 [label="no output", shape=plaintext];\n}\n'
+        text = dot_text(dot_model(output.value, session, grads, output)) if output is not None \
+            else NO_OUTPUT_DOT
         write_dot(opts["dot_file"], text)
     if opts.get("explain"):
         from .explain import explain

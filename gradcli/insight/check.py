@@ -34,11 +34,11 @@ import numpy as np
 from ..autograd import functions as fn
 from ..autograd.tensor import norm_data
 from ..errors import GradcliError, GradError
-from .explain import hang
+from ..lang.runtime import Session
+from ..render.check import check_lines
 from .graph import attach
 
 DEFAULT_SAMPLES = 64
-MAX_ROWS = 20
 ATOL = 1e-6
 RTOL = 1e-4
 NOISE = 100.0
@@ -66,7 +66,6 @@ class Rerunner:
 
     def __call__(self, perturb=None):
         """The output's data, with `perturb = (name, ordinal, data)` applied at that marking."""
-        from ..lang.runtime import Session
         self.runs += 1
         s = Session(self.options)
         s.graph_hook = lambda t: None
@@ -94,12 +93,7 @@ def _index(j, shape):
     return [int(i) for i in np.unravel_index(j, shape)] if shape else []
 
 
-def _element(name, element):
-    """`x[1, 0]`, or `x` for a 0-d input (whose element is shown as "-" in the table)."""
-    return name if element == "-" else name + element
-
-
-JUMP_SHRINK = 16      # the step of the jump test: h / 16
+JUMP_SHRINK = 16      # the step of the jump test: h / 16 (render/check.py says so)
 
 
 def _is_jump(moved, moved_small):
@@ -255,36 +249,40 @@ def _small_step(rerun, name, ordinal, flat, shape, j, h):
         return np.abs(np.asarray(fp, dtype=np.float64) - fm).reshape(-1)
 
 
+class Checked:
+    """What --check shows (render/check.py makes its text): why nothing was checked (`refused`:
+    "nothing", "repeat"), or for each --wrt input (`inputs`: name, state, rows, summary, checked
+    count, size, whether its gradient is 0 while the output moves) the rows of its table."""
+
+    def __init__(self, oname, dname, scalar):
+        self.oname, self.dname, self.scalar = oname, dname, scalar
+        self.refused = None
+        self.inputs = []
+        self.failed = False
+        self.empty_output = False
+
+
 def run_check(session, output, grads, opts, source, filename, tracker):
     """The --check section: (JSON object, failed, rich renderables)."""
-    from rich.text import Text
-    show = []
+    m, result = check(session, output, grads, opts, source, filename, tracker)
+    return result, m.failed, check_lines(m)
+
+
+def check(session, output, grads, opts, source, filename, tracker):
+    """Check every --wrt gradient: (the model, the JSON object)."""
     names = list(session.options.wrt)
+    m = Checked(output.name or "output", output.name or "", True)
     if not names:
-        show.append(Text("Gradient check: nothing to check; name the inputs with --wrt NAME",
-                         style="bold"))
-        return {}, False, show
+        m.refused = "nothing"
+        return m, {}
     rerun = Rerunner(session, opts, source, filename, tracker.start)
     base = np.asarray(output.value.data, dtype=np.float64)
     again = rerun()
     if np.shape(again) != np.shape(base) or not np.array_equal(again, base, equal_nan=True):
-        show.append(Text("Gradient check: the program does not repeat itself — a re-run gave another "
-                         "output, so finite differences cannot be taken", style="bold red"))
-        return ({n: {"max_abs_error": None, "max_rel_error": None, "ok": False, "kinks": []}
-                 for n in names},
-                True, show)
-    oname = output.name or "output"         # the table's column; derivatives read d/dx as in the report
-    dname = output.name or ""
-    scalar = base.ndim == 0
+        m.refused, m.failed = "repeat", True
+        return m, {n: {"max_abs_error": None, "max_rel_error": None, "ok": False, "kinks": []} for n in names}
+    m.scalar = base.ndim == 0       # the table's column; derivatives read d/dx as in the report
     result = {}
-    failed = False
-    show.append(Text("Gradient check by central differences (float64, h = 1e-6·max(1, |x|)):", style="bold"))
-    header = ["input", "element"] + ([] if scalar else [oname]) + \
-        ["analytic", "numeric", "abs error", "rel error", ""]
-    right = {"analytic", "numeric", "abs error", "rel error"}
-    table = []          # (cells, ok)
-    notes = []
-    summaries = []
     samples = opts.get("check_samples")
     for name in names:
         x = session.marked[name]
@@ -294,8 +292,7 @@ def run_check(session, output, grads, opts, source, filename, tracker):
             # cell cannot perturb it where it is bound
             result[name] = {"max_abs_error": None, "max_rel_error": None, "ok": True,
                             "skipped": "bound before the checked code"}
-            notes.append(f"d{dname}/d{name} not checked: {name} was bound before this code (in an "
-                         f"earlier cell); bind it in the checked cell to check it")
+            m.inputs.append((name, "earlier", None, None, 0, 0, False))
             continue
         if x0 is not x.data:
             # an SGD step (`x -= …` under no_grad) gave x new values after it was bound: the
@@ -303,102 +300,14 @@ def run_check(session, output, grads, opts, source, filename, tracker):
             # where it is bound, which changes the whole training run instead
             result[name] = {"max_abs_error": None, "max_rel_error": None, "ok": True,
                             "kinks": [], "skipped": "updated in place after it was bound"}
-            notes.append(f"d{dname}/d{name} not checked: {name} was updated in place after it was "
-                         f"bound (an SGD step under no_grad), so perturbing it where it is bound "
-                         f"changes everything computed from it, not only the last graph")
+            m.inputs.append((name, "updated", None, None, 0, 0, False))
             continue
         summary, rows, k = check_input(name, rerun, base, grads[name].data, x0, tracker.marks[name],
                                        samples)
         result[name] = summary
-        failed |= not summary["ok"]
-        shown = rows
-        if len(rows) > MAX_ROWS:
-            order = sorted(range(len(rows)), key=lambda i: (rows[i]["ok"], -rows[i]["abs"]))
-            shown = [rows[i] for i in sorted(order[:MAX_ROWS])]
-        for r in shown:
-            table.append(([name, r["element"]] + ([] if scalar else [r["output"]]) + [
-                f"{r['analytic']:.10g}", f"{r['numeric']:.10g}", f"{r['abs']:.2e}", f"{r['rel']:.2e}",
-                _verdict(r)], r["ok"]))
-            if "kink" in r:
-                lo, hi = r["kink"]
-                notes.append(f"{_element(name, r['element'])}: a kink — the slope is {lo:.6g} on the "
-                             f"left and {hi:.6g} on the right; the analytic {r['analytic']:.6g} lies "
-                             "between (the convention at this point; --explain names it): not a "
-                             "disagreement")
-            if "jump" in r:
-                notes.append(f"{_element(name, r['element'])}: a jump — the output changes by "
-                             f"{r['jump']:.6g} across the step, and by as much over a step "
-                             f"{JUMP_SHRINK} times smaller (floor, round or a branch): there is no "
-                             f"derivative here for finite differences to confirm; the analytic "
-                             f"{r['analytic']:.6g} is the slope of the piece the run took")
-            if r.get("note"):
-                notes.append(f"{_element(name, r['element'])}: {r['note']}")
-        if len(rows) > len(shown):
-            hidden = len(rows) - len(shown)
-            bad = sum(1 for r in rows if not r["ok"]) - sum(1 for r in shown if not r["ok"])
-            table.append(([name, f"… {hidden} more elements, "
-                           + (f"{bad} of them disagreeing" if bad else "all agreeing")], bad == 0))
-        if not summary["ok"] and not np.any(grads[name].data) and \
-                any(not r["ok"] and "jump" not in r and r["numeric"] != 0 for r in rows):
-            notes.append(f"d{dname}/d{name} is 0 because {output.name or 'the output'} does not depend on {name} through the "
-                         f"graph (detach(), .data, no_grad() or a copy cut it), yet its value changes "
-                         f"with {name}")
-        n = int(np.size(x0))
-        if n == 0 or base.size == 0:
-            notes.append(f"d{dname}/d{name}: nothing to compare, the {'output' if n else 'input'} is empty")
-        which = ("the 1 element" if n == 1 else f"all {n} elements") if k == n \
-            else f"{k} of {n} elements (a seeded random sample)"
-        summaries.append((name, which, summary))
-    widths = [max([len(header[c])] + [len(cells[c]) for cells, _ in table if len(cells) == len(header)])
-              for c in range(len(header))]
-
-    def line(cells):
-        out = []
-        for c, text in enumerate(cells):
-            if len(cells) < len(header) and c == len(cells) - 1:
-                out.append(text)
-                break
-            out.append(text.rjust(widths[c]) if header[c] in right else text.ljust(widths[c]))
-        return "  ".join(out).rstrip()
-    if table:
-        show.append(Text("  " + line(header), style="bold"))
-    for cells, ok in table:
-        show.append(Text("  " + line(cells), style=None if ok else "bold red"))
-    for s in notes:
-        show.append(_para(s, style="yellow" if "a kink" in s else "red"))
-    for name, which, s in summaries:
-        t = Text(f"{which} checked; largest abs error {s['max_abs_error']:.2e}, "
-                 f"rel error {s['max_rel_error']:.2e}: ")
-        t.append("ok" if s["ok"] else "FAILED", style="bold green" if s["ok"] else "bold red")
-        if s.get("kinks"):
-            t.append(f" — {_places(name, s['kinks'], 'kink')}, where the differences above are "
-                     "not disagreements")
-        if s.get("jumps"):
-            t.append(f" — {_places(name, s['jumps'], 'jump')}")
-        show.append(hang(Text(f"  d{dname}/d{name}: "), t))
-    show.append(_para("Agreement: |analytic - numeric| ≤ 1e-6 + 1e-4·|numeric| (plus the "
-                      f"rounding noise of the output, {NOISE:g}·eps·|f|/h).", style="dim"))
-    if failed:
-        show.append(_para("A disagreement means a wrong gradient, or a point where the function jumps "
-                          "(floor, round, a branch) and has no derivative to check. Kinks (abs or "
-                          "relu at 0, a tie in max) are not disagreements: --explain names them.",
-                          style="dim"))
-    return result, failed, show
-
-
-def _verdict(row):
-    if not row["ok"]:
-        return "jump" if "jump" in row else "DISAGREE"
-    return "kink" if "kink" in row else "ok"
-
-
-def _places(name, indices, what, most=4):
-    """`1 kink, at x` / `3 kinks, at x[0], x[2], x[5]` (the first few)."""
-    shown = [name + (f"[{', '.join(map(str, i))}]" if i else "") for i in indices[:most]]
-    more = f" and {len(indices) - most} more" if len(indices) > most else ""
-    return f"{len(indices)} {what}{'s' if len(indices) != 1 else ''}, at {', '.join(shown)}{more}"
-
-
-def _para(text, style=None):
-    from .explain import _wrapped
-    return _wrapped(text, style=style)
+        m.failed |= not summary["ok"]
+        cut = not summary["ok"] and not np.any(grads[name].data) and \
+            any(not r["ok"] and "jump" not in r and r["numeric"] != 0 for r in rows)
+        m.inputs.append((name, "checked", rows, summary, k, int(np.size(x0)), cut))
+    m.empty_output = base.size == 0
+    return m, result

@@ -1,25 +1,30 @@
-"""--graph, --dot and the `graph(t)` built-in: the dynamic graph of a tensor, as a tree or as DOT.
+"""The dynamic graph of a tensor as a model: the tree that --graph, --dot, `graph(t)` and the
+REPL's `:graph NAME` draw (`render/graph.py` turns it into text, rich lines or Graphviz DOT).
 
 The graph is walked from the output towards the leaves with an explicit stack (graphs can be a
-million nodes deep), into a small `Item` tree that both renderers share:
-- a node reached a second time is drawn once and referred to afterwards (`↑ see …`);
+million nodes deep), into a small `Item` tree:
+- a node reached a second time is an item once and referred to afterwards (a `ref`);
 - when the same op of the same source place has been drawn `REPEAT` times (a loop), the chain
-  below it is folded into one line (`… 997 more MulBackward0 from line 3`);
-- a node with many inputs (a `stack` of thousands) shows the first few and says how many more;
-- the drawing stops at `max_lines` lines and `MAX_DEPTH` levels, saying what it left out.
-So the work and the output are bounded by the limits, not by the graph, apart from the walk along
-a folded chain (a loop over the nodes, no recursion).
+  below it is folded into one `fold` item (`… 997 more MulBackward0 from line 3`);
+- a node with many inputs (a `stack` of thousands) keeps the first few and says how many more;
+- the tree stops at `max_lines` items and `MAX_DEPTH` levels, saying what it left out.
+So the work and the drawing are bounded by the limits, not by the graph, apart from the walk
+along a folded chain (a loop over the nodes, no recursion).
 
 Values: a node's output is not stored on the node, but each input tensor of a node holds its data,
-so every tensor drawn below the root shows its value; the root is the output tensor itself.
+so every tensor below the root has its value; the root is the output tensor itself.
 """
 from __future__ import annotations
 
 import weakref
 from collections import Counter
 
-from ..autograd.tensor import Tensor, fmt_shape
-from ..render.tensors import summarize
+from ..autograd.tensor import Tensor
+from ..errors import GNameError, GTypeError
+from ..lang.runtime import Output
+from ..lang.values import type_name
+# explain.py names places and constants as the graph does (render/graph.py writes both)
+from ..render.graph import const_text, site_text  # noqa: F401
 
 MAX_LINES = 60        # lines of a --graph tree (and of graph(t))
 MAX_DOT_NODES = 200   # nodes of a --dot drawing
@@ -134,67 +139,83 @@ class Names:
         return None
 
 
-def site_text(span) -> str:
-    """`line 4:5` (line:column) of an op, `--set NAME:column` for an op of a --set expression,
-    `In[3] line 4:5` for an op of a notebook cell."""
-    if span is None:
-        return "an unknown place"
-    f = span.file or ""
-    if f.startswith("<--set "):
-        return f"--set {f[7:-1]}:{span.column}"
-    if f.startswith("In["):           # a notebook's cells share a graph: say which cell
-        return f"{f} line {span.line}:{span.column}"
-    return f"line {span.line}:{span.column}"
+# ----- the model -----
+
+class Graph:
+    """The graph of one tensor: `root`, the tree of Items (None when the tensor does not require
+    grad, so no graph was recorded); `name`, what to call the tensor (the output's name, or the
+    name its op's result was bound to); `root_name`, the output's name when the tensor is the
+    output; `title`, the caller's title (None: the usual one)."""
+
+    __slots__ = ("root", "name", "root_name", "title")
+
+    def __init__(self, root, name, root_name, title=None):
+        self.root, self.name, self.root_name, self.title = root, name, root_name, title
 
 
-def value_text(data) -> str:
-    """`shape (2, 2)  [[1.0, 1.0], [1.0, 1.0]]`, or summarize's own `shape … min … max … mean`."""
-    s = summarize(data)
-    if s.startswith("shape "):
-        return s
-    return f"shape {fmt_shape(getattr(data, 'shape', ()))}  {s}"
+class Item:
+    """One line of the drawing (one DOT node, or an edge to one for a `ref`). `kind` is one of
+    node, leaf, const, ref, fold, more; what each holds:
+    - node: `name` (or None), `node` (its op's node_name and site), `data` (its value),
+      `consts` (the constant operands, once its inputs are walked);
+    - leaf: `name` (or None), `data`, `grad`: ("wrt", the output's name or None, the --wrt
+      NAME, data) for the marked input of a --wrt gradient, ("grad", None, None, data) for a
+      leaf with a .grad, or None;
+    - const: `data`;
+    - ref: `target` (the Item referred to), `node` (a node's) or `name` (a leaf's), `folded`;
+    - fold: `run` (the folded nodes, newest first), `hidden` (their inputs not drawn);
+    - more: `reason` and `n`: "inputs" (n more inputs of a node), "deeper" (inputs deeper than
+      n levels), "cap" (the drawing stops at `limit` lines, n inputs not drawn).
+    """
+
+    __slots__ = ("kind", "children", "target", "uid", "name", "node", "data", "consts", "grad",
+                 "folded", "run", "hidden", "reason", "n", "limit")
+
+    def __init__(self, kind, target=None, name=None, node=None, data=None, grad=None,
+                 folded=False, reason=None, n=0, limit=0):
+        self.kind = kind
+        self.children = []
+        self.target = target      # ref: the Item referred to
+        self.uid = 0              # DOT's node number (render/graph.py numbers the items)
+        self.name, self.node, self.data, self.grad = name, node, data, grad
+        self.consts = None
+        self.folded = folded
+        self.run, self.hidden = None, 0
+        self.reason, self.n, self.limit = reason, n, limit
 
 
-def const_text(data) -> str:
-    """A constant operand: its exact short value when it is a number (`1.0001`, not `1`)."""
-    if getattr(data, "ndim", 0) == 0 and getattr(data, "dtype", None) is not None and data.dtype.kind == "f":
-        r = repr(float(data))
-        return r if len(r) <= 12 else f"{float(data):.6g}"
-    return summarize(data)
+def graph_model(t, session=None, grads=None, output=None, title=None, max_lines=MAX_LINES) -> Graph:
+    """The graph of tensor t (`--graph`, `graph(t)`, `:graph NAME`), bounded by `max_lines` items."""
+    root_name = output.name if output is not None and output.value is t else None
+    name = root_name or (t.grad_fn.name if t.grad_fn is not None else None)
+    if not t.requires_grad:
+        return Graph(None, name, root_name, title)
+    return Graph(build(t, Names(session, grads, output), max_lines, root_name), name, root_name, title)
 
 
-def node_title(node, name=None) -> str:
-    """`y = AddBackward0 at 4:5` (the name when the node's result was bound to one)."""
-    name = name or node.name
-    head = f"{name} = " if name else ""
-    return f"{head}{node.op.node_name} at {site_text(node.site)}"
+def dot_model(t, session=None, grads=None, output=None, max_nodes=MAX_DOT_NODES) -> Graph:
+    """The graph of tensor t for `--dot`: as `graph_model`, bounded by `max_nodes` nodes."""
+    return graph_model(t, session, grads, output, max_lines=max_nodes)
+
+
+def repl_graph(session, name) -> Graph:
+    """`:graph NAME` in the REPL: the graph of a variable (GNameError / GTypeError if none)."""
+    if name not in session.globals:
+        raise GNameError(f"name '{name}' is not defined")
+    v = session.globals[name]
+    if not isinstance(v, Tensor):
+        raise GTypeError(f":graph needs a tensor, '{name}' is {type_name(v)}")
+    return graph_model(v, session, output=Output(name, v))
 
 
 # ----- the walk -----
-
-class Item:
-    """One line of the drawing (one DOT node, or an edge to one for `ref`)."""
-
-    __slots__ = ("kind", "parts", "children", "target", "uid")
-
-    def __init__(self, kind, parts, target=None):
-        self.kind = kind          # node, leaf, const, ref, fold, more, none
-        self.parts = parts        # [(text, style)]
-        self.children = []
-        self.target = target      # ref: the Item referred to
-        self.uid = 0
-
-    @property
-    def text(self):
-        return "".join(p for p, _ in self.parts)
-
 
 def _key(node):
     return (node.site, node.op.node_name)
 
 
 def build(t, names: Names, max_lines=MAX_LINES, root_name=None) -> Item:
-    """The drawing of tensor t's graph, bounded by `max_lines` items."""
+    """The tree of tensor t's graph, bounded by `max_lines` items."""
     drawn = {}          # node or id(leaf) -> Item
     folded = {}         # node -> the fold Item it disappeared into
     counts = Counter()  # (site, node name) -> times drawn
@@ -206,55 +227,46 @@ def build(t, names: Names, max_lines=MAX_LINES, root_name=None) -> Item:
         x, data, parent, depth, name = stack.pop()
         if lines >= max_lines - 2 and root is not None:   # room for a "deeper" line and this note
             stack.append((x, data, parent, depth, name))
-            _attach(root, Item("more", [(f"… the drawing stops at {max_lines} lines: "
-                                         f"{len(stack)} more inputs not drawn", "dim")]))
+            root.children.append(Item("more", reason="cap", n=len(stack), limit=max_lines))
             break
         node = x.grad_fn
         pushes = []
         if node is None:
             item = _leaf_item(x, data, names, drawn, name)
         elif node in drawn:
-            item = Item("ref", [("↑ see ", "dim"), (node_title(node), "cyan"),
-                                (" (above)", "dim")], drawn[node])
+            item = Item("ref", drawn[node], node=node)
         elif node in folded:
-            item = Item("ref", [("↑ see ", "dim"), (node_title(node), "cyan"),
-                                (" (folded above)", "dim")], folded[node])
+            item = Item("ref", folded[node], node=node, folded=True)
         else:
             run = _chain(x, drawn, folded, counts) if parent is not None and counts[_key(node)] >= REPEAT else []
             if len(run) >= FOLD_MIN:
-                item = Item("fold", [])
+                item = Item("fold")
                 for n in run:
                     folded[n] = item
-                item.parts = _fold_item(run, folded).parts
-                last = run[-1]
-                pushes = _inputs(last, depth + 1, item)
+                item.run, item.hidden = run, _hidden_inputs(run, folded)
+                pushes = _inputs(run[-1], depth + 1, item)
             else:
                 counts[_key(node)] += 1
-                item = _node_item(node, data, names, name)
+                item = Item("node", name=name or node.name, node=node, data=data)
                 drawn[node] = item
                 if depth + 1 > MAX_DEPTH:
                     if any(i.requires_grad for i in node.inputs):
-                        item.children.append(Item("more", [(f"… inputs deeper than {MAX_DEPTH} levels "
-                                                            "not drawn", "dim")]))
+                        item.children.append(Item("more", reason="deeper", n=MAX_DEPTH))
                         lines += 1
                 else:
                     pushes = _inputs(node, depth + 1, item)
         if parent is None:
             root = item
         else:
-            _attach(parent, item)
+            parent.children.append(item)
         lines += 1
         stack.extend(reversed(pushes))
     return root
 
 
-def _attach(parent, item):
-    parent.children.append(item)
-
-
 def _inputs(node, depth, parent):
     """What to push for a node's inputs that require grad: (tensor, data, parent, depth, name)
-    each, capped; constants go into the parent's label instead (`with constant 2.0`).
+    each, capped; constants go to the parent node instead (`with constant 2.0`).
 
     The data is the input as the op saw it (`saved`): for a plain-number operand the shared
     `CONST` stands among the inputs and only `saved` has its value.
@@ -273,12 +285,8 @@ def _inputs(node, depth, parent):
             out.append((_More(sum(1 for y in ins[i:] if y.requires_grad)), None, parent, depth, None))
             break
         out.append((x, saved[i], parent, depth, None))
-    if consts and parent is not None and parent.kind == "node":
-        if len(consts) <= 2:
-            text = " and ".join(const_text(c) for c in consts)
-            parent.parts.append((f"  with constant{'s' if len(consts) > 1 else ''} {text}", "dim"))
-        else:
-            parent.parts.append((f"  with {len(consts)} constants", "dim"))
+    if parent is not None and parent.kind == "node":
+        parent.consts = consts
     return out
 
 
@@ -325,223 +333,26 @@ def _hidden_inputs(run, folded):
     return n
 
 
-def _fold_item(run, folded):
-    """The line standing for a folded run (its nodes are already in `folded`)."""
-    by = Counter()
-    for n in run:
-        by[n.op.node_name] += 1
-    places = {(n.site.file, n.site.line) if n.site is not None else None for n in run}
-    where = ""
-    if len(places) == 1:
-        p = next(iter(places))
-        if p is not None:
-            where = f" from --set {p[0][7:-1]}" if p[0] and p[0].startswith("<--set ") else f" from line {p[1]}"
-    elif all(p is not None for p in places):
-        lines = sorted({p[1] for p in places})
-        where = f" from lines {lines[0]}–{lines[-1]}"
-    hidden = _hidden_inputs(run, folded)
-    hidden = f"; {hidden} other inputs not drawn" if hidden else ""
-    if len(by) == 1:
-        text = f"… {len(run)} more {run[0].op.node_name}{where} (folded{hidden})"
-    else:
-        kinds = ", ".join(f"{k} {name}" for name, k in by.most_common(3))
-        if len(by) > 3:
-            kinds += ", …"
-        text = f"… {len(run)} more nodes{where} (folded: {kinds}{hidden})"
-    return Item("fold", [(text, "yellow")])
-
-
 def _leaf_item(x, data, names, drawn, name):
     if isinstance(x, _More):
-        return Item("more", [(f"… {x.n} more inputs", "dim")])
+        return Item("more", reason="inputs", n=x.n)
     if not x.requires_grad:         # only the root can be a constant (inputs fold into labels)
-        return Item("const", [("constant ", "dim"), (const_text(data), "dim")])
+        return Item("const", data=data)
     key = id(x)
     leaf_name = name or names.leaf(x)
     if key in drawn:
-        return Item("ref", [("↑ see ", "dim"), (leaf_name or "leaf", "bold green"),
-                            (" (above)", "dim")], drawn[key])
-    parts = [(leaf_name or "leaf", "bold green"), ("  leaf  ", "green"), (value_text(x.data), "")]
+        return Item("ref", drawn[key], name=leaf_name)
     gname, g = names.wrt_grad(x)
     if g is not None:
-        out = names.output_name or "output"
-        parts.append((f"  d{out}/d{gname} ", "cyan"))
-        parts.append((summarize(g.data), ""))
+        grad = ("wrt", names.output_name, gname, g.data)
     elif x.grad is not None:
-        parts.append(("  grad ", "cyan"))
-        parts.append((summarize(x.grad.data), ""))
-    item = Item("leaf", parts)
+        grad = ("grad", None, None, x.grad.data)
+    else:
+        grad = None
+    item = Item("leaf", name=leaf_name, data=x.data, grad=grad)
     drawn[key] = item
     return item
 
 
-def _node_item(node, data, names, name):
-    name = name or node.name
-    parts = []
-    if name:
-        parts.append((f"{name} = ", "bold"))
-    parts.append((node.op.node_name, "bold cyan"))
-    parts.append((f"  {site_text(node.site)}", "magenta"))
-    parts.append((f"  {value_text(data)}", ""))
-    return Item("node", parts)
-
-
-# ----- rendering -----
-
-def tree_lines(item):
-    """The Item tree as rich Text lines with tree guides, one line per item (iteratively).
-
-    Drawn here rather than with rich's Tree so that plain output is exactly these lines: never
-    wrapped or cut at a console width (labels are short already; a deep line is just long)."""
-    from rich.text import Text
-
-    def label(it, guide=""):
-        t = Text()
-        t.append(guide, style="dim")
-        for text, style in it.parts:
-            t.append(text, style=style or None)
-        return t
-
-    out = [label(item)]
-    kids = item.children
-    stack = [(kids[i], "", i == len(kids) - 1) for i in reversed(range(len(kids)))]
-    while stack:
-        it, prefix, last = stack.pop()
-        out.append(label(it, prefix + ("└─ " if last else "├─ ")))
-        inner = prefix + ("   " if last else "│  ")
-        kids = it.children
-        stack.extend((kids[i], inner, i == len(kids) - 1) for i in reversed(range(len(kids))))
-    return out
-
-
-def graph_lines(t, session=None, grads=None, output=None, title=None, max_lines=MAX_LINES):
-    """The lines (rich Text) of `--graph` / `graph(t)` / `:graph NAME` for tensor t."""
-    from rich.text import Text
-    names = Names(session, grads, output)
-    root_name = output.name if output is not None and output.value is t else None
-    if title is None:
-        title = f"Graph of {root_name or (t.grad_fn.name if t.grad_fn is not None else None) or 'the output'}"
-    head = Text(title + ":", style="bold")
-    if not t.requires_grad:
-        return [head, Text(f"  {root_name or 'the tensor'} does not require grad, so no graph was "
-                           "recorded"), Text("  (mark an input with requires_grad=True or --wrt NAME)")]
-    return [head] + tree_lines(build(t, names, max_lines, root_name))
-
-
-def graph_renderable(t, session=None, grads=None, output=None, title=None, max_lines=MAX_LINES):
-    """The same as one rich renderable (for the REPL's console)."""
-    from rich.console import Group
-    return Group(*graph_lines(t, session, grads, output, title, max_lines))
-
-
-def render_plain(lines) -> str:
-    """Text lines (or a Group of them) as plain text."""
-    if hasattr(lines, "renderables"):
-        lines = lines.renderables
-    return "\n".join(t.plain for t in lines)
-
-
-def graph_hook(session):
-    """The `graph(t)` built-in: print t's graph through the session's print (so --json's
-    `printed` has it too), as plain text."""
-    def show(t):
-        name = t.grad_fn.name if t.grad_fn is not None else names_of(session, t)
-        title = f"graph({name})" if name else "graph"
-        session._print(render_plain(graph_lines(t, session, title=title)))
-    return show
-
-
-def names_of(session, t):
-    """The top-level name bound to tensor t, if any."""
-    for k, v in session.globals.items():
-        if v is t:
-            return k
-    return None
-
-
-def repl_graph(session, name):
-    """`:graph NAME` in the REPL: the renderable for a variable (GNameError / GTypeError if none)."""
-    from ..errors import GNameError, GTypeError
-    from ..lang.values import type_name
-    if name not in session.globals:
-        raise GNameError(f"name '{name}' is not defined")
-    v = session.globals[name]
-    if not isinstance(v, Tensor):
-        raise GTypeError(f":graph needs a tensor, '{name}' is {type_name(v)}")
-    from ..lang.runtime import Output
-    return graph_renderable(v, session, output=Output(name, v), title=f"Graph of {name}")
-
-
-# ----- DOT -----
-
-def _dot_escape(s: str) -> str:
-    return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-_DOT_STYLE = {
-    "node": 'shape=box, style="rounded,filled", fillcolor="#e8f0fe"',
-    "leaf": 'shape=box, style=filled, fillcolor="#d9f2d9"',
-    "const": 'shape=ellipse, style=dashed, fontcolor="#555555"',
-    "fold": 'shape=note, style=dashed',
-    "more": 'shape=plaintext, fontcolor="#555555"',
-}
-
-
-def dot_text(t, session=None, grads=None, output=None, max_nodes=MAX_DOT_NODES) -> str:
-    """Graphviz DOT of t's graph: inputs point to the ops that use them (as torchviz draws),
-    with the labels of the tree; shared nodes are drawn once, with one edge per use."""
-    names = Names(session, grads, output)
-    root_name = output.name if output is not None and output.value is t else None
-    lines = ["digraph gradcli {", '  node [fontname="Helvetica", fontsize=10];',
-             '  edge [arrowsize=0.6];']
-    if not t.requires_grad:
-        lines.append(f'  n0 [label="{_dot_escape((root_name or "output") + " does not require grad")}", '
-                     'shape=plaintext];')
-        lines.append("}")
-        return "\n".join(lines) + "\n"
-    root = build(t, names, max_nodes, root_name)
-    uid = 0
-    stack = [root]
-    order = []
-    while stack:                      # number the items
-        it = stack.pop()
-        if it.kind != "ref":
-            uid += 1
-            it.uid = uid
-            order.append(it)
-        stack.extend(reversed(it.children))
-    for it in order:
-        label = _dot_label(it)
-        extra = ', penwidth=2' if it is root else ''
-        lines.append(f'  n{it.uid} [label="{_dot_escape(label)}", {_DOT_STYLE[it.kind]}{extra}];')
-    for it in order:
-        for child in it.children:
-            src = child.target if child.kind == "ref" else child
-            if src is None or src.uid == 0:
-                continue
-            lines.append(f"  n{src.uid} -> n{it.uid};")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
-
-
-def _dot_label(it) -> str:
-    """Tree labels over lines: name and op, then place, then shape and value."""
-    text = it.text
-    if it.kind in ("node", "leaf"):
-        return "\n".join(p.strip() for p, _ in _regroup(it.parts))
-    return text.replace("(folded: ", "(folded:\n").replace("; ", "\n")
-
-
-def _regroup(parts):
-    """Join a label's parts into DOT lines: [name = Op] [site] [value] [grad]."""
-    out = []
-    cur = ""
-    for text, style in parts:
-        if text.startswith("  ") and cur:
-            out.append((cur, None))
-            cur = text
-        else:
-            cur += text
-    if cur:
-        out.append((cur, None))
-    return out
+__all__ = ["Tracker", "attach", "tracker_of", "Names", "Graph", "Item", "graph_model", "dot_model",
+           "repl_graph", "build", "MAX_LINES", "MAX_DOT_NODES"]

@@ -1,6 +1,6 @@
 """The built-ins that are more than an engine function (`builtins.py` names them all).
 
-Printing and graphs (through the session's `hooks`), `len`/`shape`/`numel`/`item`, Python's
+Printing and graphs (through the session's callbacks), `len`/`shape`/`numel`/`item`, Python's
 `int`/`float`/`range` and its `round`/`abs` on plain numbers, `grad`/`jacobian`/`hessian`/
 `backward`/`zero_grad`, PyTorch's `torch.autograd.grad`, `Variable` and `FloatTensor`, and the
 creation functions with `requires_grad=`.
@@ -20,15 +20,6 @@ from ..render.values import to_text
 from .values import BuiltinFunction, Namespace, Number, number, type_name
 
 
-class Hooks:
-    """What built-ins need from the running session (printing, graphs): set by the runtime."""
-
-    print = staticmethod(lambda text: None)
-    graph = staticmethod(lambda t: None)
-
-
-hooks = Hooks()
-
 _ALIASES = {"dim": "axis", "keepdim": "keepdims", "input": None}
 
 
@@ -43,16 +34,26 @@ def plain_kwargs(kwargs):
     return out
 
 
-def print_(*values, sep=" ", end=None):
-    if not isinstance(sep, str):
-        raise GTypeError("print: sep must be a string")
-    hooks.print(sep.join(to_text(v) for v in values))
+def make_print(print_text):
+    """print(): its text goes to `print_text` (the session's callback)."""
+    def print_(*values, sep=" ", end=None):
+        if not isinstance(sep, str):
+            raise GTypeError("print: sep must be a string")
+        print_text(sep.join(to_text(v) for v in values))
+    return print_
 
 
-def graph(t):
-    if not isinstance(t, Tensor):
-        raise GTypeError(f"graph() takes a tensor, not {type_name(t)}")
-    hooks.graph(t)
+def make_graph(show_graph):
+    """graph(t): the tensor goes to `show_graph` (the session's callback)."""
+    def graph(t):
+        if not isinstance(t, Tensor):
+            raise GTypeError(f"graph() takes a tensor, not {type_name(t)}")
+        show_graph(t)
+    return graph
+
+
+def nothing(x):
+    return None
 
 
 def len_(x):

@@ -15,7 +15,6 @@ from ..autograd import nn
 from ..autograd.tensor import Node, Tensor, as_int, as_tensor, const
 from ..errors import GNameError, GradError
 from . import builtin_functions as F
-from .builtin_functions import hooks
 from .values import BuiltinFunction, DType, Namespace, number, type_name
 
 
@@ -52,8 +51,8 @@ def _make_builtins():
         "no_grad": _wrap("no_grad", F.no_grad),
         "enable_grad": _wrap("enable_grad", F.enable_grad),
         "zero_grad": _wrap("zero_grad", F.zero_grad),
-        "print": _wrap("print", F.print_),
-        "graph": _wrap("graph", F.graph),
+        "print": _wrap("print", F.make_print(F.nothing)),
+        "graph": _wrap("graph", F.make_graph(F.nothing)),
         "range": _wrap("range", F.range_),
         "len": _wrap("len", F.len_),
         "float": _wrap("float", F.float_),
@@ -70,6 +69,14 @@ def _make_builtins():
 
 
 BUILTINS = _make_builtins()
+
+
+def session_builtins(print_text, show_graph) -> dict:
+    """The name table of one session: BUILTINS, with print() and graph() calling the session's
+    own callbacks (BUILTINS' own two do nothing): no module-global hook."""
+    return {**BUILTINS, "print": _wrap("print", F.make_print(print_text)),
+            "graph": _wrap("graph", F.make_graph(show_graph))}
+
 
 _dtypes = {n: DType(n) for n in ("float", "float32", "float64", "double", "float16", "half")}
 _functional = Namespace("torch.nn.functional", {
@@ -180,4 +187,4 @@ def no_attribute(value, name):
 
 
 __all__ = ["BUILTINS", "TORCH", "MODULES", "TENSOR_PROPS", "TENSOR_METHODS", "TENSOR_SETTERS",
-           "GRAD_FN_METHODS", "hooks", "attribute_names", "no_attribute"]
+           "GRAD_FN_METHODS", "session_builtins", "attribute_names", "no_attribute"]

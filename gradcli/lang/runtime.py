@@ -2,7 +2,10 @@
 
 A Session runs programs (a whole file, or REPL entries one after another) and records events —
 printed lines, the output, the marked `--wrt` tensors — that `render/` turns into text or JSON.
-It never formats or prints anything itself.
+It never formats or prints anything itself: its front end passes it callbacks (`out` for the
+lines a script prints, `on_graph` for `graph(t)`), and runs it under `run.guard()`, which turns
+what a run raises — a recursion or memory limit reached while the Session compiled (`run`,
+`run_entry`) or executed (`_execute`, stopped at `site`) — into G errors.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from ..quiet import quiet
 from ..autograd import functions as fn
 from ..autograd.tensor import Tensor, const, mode
 from ..errors import GNameError, GradcliError, GradError, GSyntaxError, LimitError, Span
-from .builtins import BUILTINS, hooks
+from .builtins import BUILTINS, session_builtins
 from .values import Number, type_name
 
 
@@ -68,15 +71,10 @@ class FlowLog:
         counts[0 if taken else 1] += 1
 
 
-class Events:
-    def __init__(self):
-        self.printed: list = []
-
-
 class Session:
     """One interpreter state: run programs into it, then read its events and report."""
 
-    def __init__(self, options: Options | None = None, out=None):
+    def __init__(self, options: Options | None = None, out=None, on_graph=None):
         self.options = options or Options()
         self.globals: dict = {}
         self.sources: dict[str, str] = {}
@@ -85,13 +83,18 @@ class Session:
         self.flow = FlowLog() if self.options.explain else None
         self.printed: list[str] = []
         self.out = out                      # called with each printed text as it happens
+        self.on_graph = on_graph            # called with (session, t) for graph(t)
+        # the name table of this session's scripts: print() and graph() call the two above
+        self.builtins = session_builtins(self.print_text, self.show_graph)
+        # the source place of the op running when an execution stopped: `run.guard()` reports
+        # a limit reached there
+        self.site = None
         # The output: an Output, or the (name, value, span) it is made of when the output is
         # read (a top-level loop rebinds it on every iteration: a tuple is cheaper than an Output)
         self.last_output: Output | tuple | None = None
         self.wrt = set(self.options.wrt)
         self.marked: dict[str, Tensor] = {}
         self.echo = None                    # REPL/piped: called with (value, span) per expression
-        self.graph_hook = None
         # called with (name, value) after each top-level binding (insight: --check perturbs the
         # marked input there, --graph learns the names of leaves)
         self.bind_hook = None
@@ -106,34 +109,27 @@ class Session:
     # ----- running -----
     def run(self, source: str, filename: str = "<input>"):
         """Parse, compile and run a program in this session. Raises GradcliError."""
+        # Here, for start-up time: a Session is made (the REPL's prompt shown) before any parsing.
         from .compiler import compile_program
         from .parse import parse
         if isinstance(source, str) and source.startswith("\ufeff"):
             source = source[1:]         # a UTF-8 BOM: not part of the first line a diagnostic quotes
         self.sources[filename] = source
-        try:
-            program = parse(source, filename, max_nesting=self.options.max_nesting)
-            code = compile_program(program, self, source)
-        except RecursionError:
-            raise LimitError("the program nests too deeply to compile; lower --max-nesting N") from None
+        program = parse(source, filename, max_nesting=self.options.max_nesting)
+        code = compile_program(program, self, source)
         self._execute(code)
         return program
 
     def run_entry(self, source: str, filename: str, first_line: int = 1):
         """Run one REPL or piped entry whose first line is line `first_line` of the input."""
-        from .compiler import compile_program
+        from .compiler import compile_program   # here, for start-up time (as in `run`)
         from .parse import parse
-        try:
-            program = parse(source, filename, max_nesting=self.options.max_nesting,
-                            first_line=first_line)
-            code = compile_program(program, self, source, first_line)
-        except RecursionError:
-            raise LimitError("the program nests too deeply to compile; lower --max-nesting N") from None
+        program = parse(source, filename, max_nesting=self.options.max_nesting,
+                        first_line=first_line)
+        code = compile_program(program, self, source, first_line)
         self._execute(code)
 
     def _execute(self, code):
-        hooks.print = self._print
-        hooks.graph = self._graph
         mode.enabled = True
         keep = mode.keep
         mode.keep = True                # nodes keep every input: --graph/--explain show them
@@ -141,19 +137,8 @@ class Session:
         try:
             with quiet():               # IEEE arithmetic, no warnings (§5): a host may not quiet them
                 code()
-        except RecursionError:
-            raise LimitError("the program nests too deeply for the interpreter; raise the limit "
-                             "with --max-depth N or simplify it") from None
-        except MemoryError:
-            raise memory_limit_error(self.options.max_memory).at(mode.site) from None
-        except SystemError as exc:
-            # CPython 3.11 fails this way when it cannot map memory for more Python frames (one
-            # mapping per 16 KiB of frames: vm.max_map_count is reached near a depth of 10**6)
-            if "without exception set" not in str(exc):
-                raise
-            raise LimitError("recursion too deep for this machine: the interpreter ran out of "
-                             "memory for the call stack; lower --max-depth N") from None
         finally:
+            self.site = mode.site       # where a limit stopped the code, if one did
             limits.running = False
             mode.enabled = True
             mode.keep = keep
@@ -182,14 +167,23 @@ class Session:
             import gc
             gc.collect()
 
-    def _print(self, text):
+    def print_text(self, text):
+        """What the script prints (print(), graph(t)): recorded, and passed to `out`."""
         self.printed.extend(text.split("\n"))
         if self.out is not None:
             self.out(text)
 
-    def _graph(self, t):
-        if self.graph_hook is not None:
-            self.graph_hook(t)
+    def show_graph(self, t):
+        """graph(t): the front end's `on_graph` shows it (nothing without one)."""
+        if self.on_graph is not None:
+            self.on_graph(self, t)
+
+    def name_of(self, t):
+        """The top-level name bound to tensor t, if any."""
+        for k, v in self.globals.items():
+            if v is t:
+                return k
+        return None
 
     # ----- called by compiled code -----
     def bind_top(self, name, value, statement, span):
@@ -245,6 +239,7 @@ class Session:
             self._set_one(name, expr)
 
     def _set_one(self, name, expr):
+        # Here, for start-up time (as in `run`)
         from . import ast as A
         from .compiler import Compiler
         from .semantics import bind_value
@@ -264,7 +259,7 @@ class Session:
         self.bind_top(name, value, False, None)
 
     def unknown_name(self, name, span):
-        from ..render.diagnostics import did_you_mean
+        from ..render.diagnostics import did_you_mean     # here, for start-up time: rich
         close = did_you_mean(name, list(self.globals) + [n for n in BUILTINS])
         if len(name) > 80:                  # the caret shows which one; keep the message readable
             name = f"{name[:40]}…{name[-20:]}"
@@ -315,8 +310,17 @@ class Session:
             y = output.value
             if y.data.dtype.kind == "b":
                 raise GradError("the output is a boolean tensor: it has no gradient")
-            grads[name] = ag.jacobian(y, x) if y.data.size != 1 or y.data.ndim else ag.grad(y, x)
+            grads[name] = derivative(y, x)
         return grads
+
+    def value_gradients(self, value) -> dict:
+        """d value / d NAME for each --wrt NAME bound to a tensor so far, for the value of an
+        expression statement (the REPL and piped mode show them): zeros where the value does
+        not depend on NAME, nothing for a value that is not a number tensor."""
+        if not isinstance(value, Tensor) or value.data.dtype.kind == "b" or not self.marked:
+            return {}
+        marked = self.marked
+        return {name: derivative(value, marked[name]) for name in self.options.wrt if name in marked}
 
     def variables(self) -> dict:
         """Top-level names bound to (non-boolean) tensors, for JSON and :vars."""
@@ -324,7 +328,13 @@ class Session:
                 if isinstance(v, Tensor) and v.data.dtype.kind != "b"}
 
 
-__all__ = ["Session", "Options", "Output", "FlowLog", "Events", "Number"]
+__all__ = ["Session", "Options", "Output", "FlowLog", "Number", "derivative"]
+
+
+def derivative(y, x):
+    """d y / d x: the gradient of a scalar y, the Jacobian of any other — the one gradient
+    computation of `run`, the REPL, piped mode and notebooks."""
+    return ag.jacobian(y, x) if y.data.size != 1 or y.data.ndim else ag.grad(y, x)
 
 
 def unbound_wrt_hint(name):

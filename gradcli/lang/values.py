@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.tensor import Node, Tensor, _new
+from ..autograd.tensor import Node, Tensor, _new, set_repr
 from ..errors import GTypeError, LimitError
-from ..render.values import number_text
+from ..render.values import number_text, to_text
 
 
 class Number(Tensor):
@@ -43,6 +43,9 @@ def number_binop(op, a, b, value):
     """The result of `a op b` for two plain numbers, already computed as `value` (float64)."""
     is_int = a.is_int and b.is_int and (op in _INT_OPS or (op == "**" and float(b.data) >= 0))
     return number(value, is_int)
+
+
+set_repr(to_text)    # every Tensor's repr(), in f-strings and messages too: PyTorch's printing
 
 
 class Namespace:

@@ -1,5 +1,5 @@
 """Where output goes: plain text when stdout is not a terminal (or NO_COLOR is set), rich colour
-on a terminal. Results go to stdout; diagnostics go to stderr (`runner._fail`)."""
+on a terminal. Results go to stdout; diagnostics go to stderr (`run._fail`)."""
 from __future__ import annotations
 
 import os
@@ -46,7 +46,7 @@ class Output:
             for line in lines:
                 self.stream.write(line + "\n")
             return
-        from rich.text import Text
+        from rich.text import Text          # here, for start-up time: colour only
         for line in lines:
             head, sep, rest = line.partition(" = ")
             t = Text()
@@ -59,7 +59,7 @@ class Output:
         if self.color:
             self.console.print(renderable)
         else:
-            from rich.console import Console
+            from rich.console import Console    # here, for start-up time: rich on demand
             Console(file=self.stream, color_system=None, highlight=False, width=100,
                     soft_wrap=False).print(renderable)
 

@@ -157,6 +157,7 @@ def _snippet(out: Text, span: Span, lines: _LineCache, width: int) -> None:
 def _highlighted(line: str) -> Text:
     """The source line coloured by G's pygments lexer (colours only: `.plain` is the line)."""
     try:
+        # Here, for start-up time: Pygments loads only for a diagnostic in colour.
         from rich.syntax import Syntax
 
         from ..lexer import GLexer

@@ -19,12 +19,12 @@ def _each(J, f):
 
 
 def expr_text(e) -> str:
-    import sympy as sp
+    import sympy as sp      # here, for start-up time: SymPy only with --formula
     return sp.sstr(e)
 
 
 def latex_text(e) -> str:
-    import sympy as sp
+    import sympy as sp      # here, for start-up time: SymPy only with --formula
     return sp.latex(e)
 
 

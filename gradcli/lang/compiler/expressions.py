@@ -11,7 +11,6 @@ from ...autograd.tensor import Tensor, const, mode
 from ...errors import GNameError, GradcliError
 from ...render.values import format_value
 from .. import ast as A
-from ..builtins import BUILTINS
 from ..semantics import BINOPS, binop, compare, to_tensor_operand, truth
 from ..values import UNBOUND, Number, number, type_name
 
@@ -76,7 +75,7 @@ class ExprCompiler:
                 return _closure_load(name, outer[name], depth, span)
         G = self.session.globals
         session = self.session
-        builtin = BUILTINS.get(name, _MISSING)
+        builtin = session.builtins.get(name, _MISSING)
         if builtin is not _MISSING:
             # A built-in's name (`sin`, `tanh`): found in the globals only when the script
             # rebinds it, so no KeyError is raised and caught on every call.
@@ -91,7 +90,7 @@ class ExprCompiler:
             except KeyError:
                 pass
             try:
-                return BUILTINS[name]
+                return session.builtins[name]
             except KeyError:
                 pass
             if session.free_symbol is not None and name in session.wrt:

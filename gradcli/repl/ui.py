@@ -1,24 +1,35 @@
 """The interactive REPL: prompt_toolkit on a terminal, a plain `input()` loop on a dumb one.
 
-The engine is `repl.Console`; this module reads entries, runs `:commands` and renders results
-with rich. prompt_toolkit edits a whole entry at once (as ptpython does): Enter runs it when
-`repl.ready` says it is complete and otherwise opens a `... ` line, indented after a `:`; a block
-is closed by an empty line. History lives in $XDG_STATE_HOME/gradcli/history.
+The console is `console.Console`; this module reads entries, runs `:commands` and prints results
+(their views come from `render/repl.py`). prompt_toolkit edits a whole entry at once (as ptpython
+does): Enter runs it when `input.ready` says it is complete and otherwise opens a `... ` line,
+indented after a `:`; a block is closed by an empty line (edit.py). History lives in
+$XDG_STATE_HOME/gradcli/history.
 """
 from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import sys
 
-from . import __version__
-from .autograd.tensor import Tensor
-from .errors import GradcliError
-from .lang.values import Number
-from .render.values import to_text
-from .repl import Console, graph_hook, load_report, ready
-from .repl_edit import kind as _kind
-from .runner import make_session
+from rich.console import Console as RichConsole
+from rich.text import Text
+
+from .. import __version__
+from ..autograd.tensor import Tensor
+from ..errors import ExitStatus, GradcliError, InternalError
+from ..lang.values import Number
+from ..render.values import to_text
+from ..render import repl as views
+from ..render.console import use_color
+from ..render.diagnostics import did_you_mean, rich_error
+from ..render.graph import graph_renderable
+from ..render.tensors import format_tensor, summarize
+from ..run import guard, make_session
+from .console import Console, load_report, show_graph
+from .edit import kind as _kind
+from .input import ready
 
 PS1, PS2 = ">>> ", "... "
 
@@ -34,43 +45,6 @@ COMMANDS = {
 }
 _ALIASES = {":q": ":quit", ":exit": ":quit", ":h": ":help", ":?": ":help"}
 
-CHEAT_SHEET = """\
-x = ones(2, 2, requires_grad=True)   # a leaf that records a graph
-y = (x + 2) ** 2; out = y.mean()
-out.backward(); x.grad                # accumulates into .grad
-grad(x.sum() ** 2, x)                 # d/dx without touching .grad
-with no_grad(): x -= 0.1 * x.grad     # an SGD step, in place
-def f(a, b=1):
-    return sin(a) * b
-jacobian(f, tensor([1., 2.]))         # also hessian, grad(f)
-if x.sum() > 0: print("positive")     # also elif/else, while, for
-"""
-
-
-
-def cheat_sheet(width: int) -> str:
-    """The examples; in a narrow terminal each comment goes on its own line, above its code."""
-    lines = CHEAT_SHEET.rstrip().split("\n")
-    if max(len(line) for line in lines) <= width:
-        return "\n".join(lines)
-    out = []
-    for line in lines:
-        code, sep, comment = line.partition("   #")
-        if sep:
-            out.append("#" + comment)
-        out.append(code.rstrip())
-    return "\n".join(out)
-
-
-CHEAT_NOTES = [
-    ("operators", "+ - * / @ % ** (also ^) · < <= > >= == != · and or not · a if c else b"),
-    ("tensors", "t.grad t.grad_fn t.requires_grad t.shape t.T t.item() t.detach() t.sum(axis=0)"),
-    ("creation", "tensor ones zeros full eye arange linspace rand randn seed"),
-    ("functions", "exp log sin cos tanh sigmoid relu sum mean max norm softmax reshape stack cat"),
-    ("autograd", "backward grad jacobian hessian no_grad zero_grad detach graph"),
-]
-
-
 # The input's colours: the terminal's own ANSI palette, readable on dark and light backgrounds.
 STYLE = {
     "prompt": "ansigreen bold", "continuation": "ansigreen",
@@ -85,7 +59,6 @@ STYLE = {
 
 class Repl:
     def __init__(self, opts, color: bool):
-        from rich.console import Console as RichConsole
         self.opts = opts
         self.color = color
         kw = dict(highlight=False, emoji=False, markup=False)
@@ -102,10 +75,10 @@ class Repl:
 
     # ----- the session -----
     def reset(self):
-        session = make_session(self.opts, out=self.print_line)
+        session = make_session(self.opts, out=self.print_line,
+                               on_graph=lambda s, t: show_graph(self.console, t, self.out.print))
         self.console = Console(session, "<repl>", self.show_value, self.show_error,
                                timeout=self.opts.get("timeout"))
-        session.graph_hook = graph_hook(self.console, show=self.out.print)
         try:
             session.apply_sets(self.opts.get("sets"))
         except GradcliError as err:
@@ -120,7 +93,7 @@ class Repl:
             self.formula = None
         self.formulas = on
         if on:
-            from .insight.formula import FormulaRun
+            from ..insight.formula import FormulaRun       # here, for start-up time: SymPy
             self.formula = FormulaRun(self.session, self.opts)
 
     @property
@@ -133,21 +106,20 @@ class Repl:
         if not stripped:
             return True
         if self.fixed_width:            # rich assumes 80 columns on a dumb terminal; ask
-            import shutil
             self.out.width = self.err.width = max(20, shutil.get_terminal_size().columns)
         try:
-            if stripped.startswith(":"):
-                return self.command(stripped)
-            self.console.run_text(text)
+            with guard():
+                if stripped.startswith(":"):
+                    return self.command(stripped)
+                self.console.run_text(text)
         except KeyboardInterrupt:
             self.out.file.flush()
             self.err.file.write("\n")
             self.warn("KeyboardInterrupt: the session is as it was before this input")
-        except Exception as exc:  # noqa: BLE001 — a bug of ours (in a :command) keeps the session
-            if os.environ.get("GRADCLI_DEBUG"):
-                raise
-            self.warn(f"internal error: {type(exc).__name__}: {exc} "
-                      "(a bug in gradcli; GRADCLI_DEBUG=1 shows where)")
+        except InternalError as err:    # a bug of ours (in a :command) keeps the session
+            self.warn(f"internal error: {err.message}")
+        except GradcliError as err:
+            self.show_error(err, "")
         return True
 
     # ----- commands -----
@@ -159,7 +131,6 @@ class Repl:
             return False
         handler = getattr(self, "cmd_" + name[1:], None) if name in COMMANDS else None
         if handler is None:
-            from .render.diagnostics import did_you_mean
             close = did_you_mean(name, list(COMMANDS))
             self.warn(f"unknown command {name}" + (f"; did you mean {close}?" if close else "")
                       + " (:help lists the commands)")
@@ -168,39 +139,10 @@ class Repl:
         return True
 
     def cmd_help(self, arg):
-        from rich.syntax import Syntax
-        from rich.table import Table
-        from rich.text import Text
-
-        from .lexer import GLexer
-        self.out.print(Text(f"gradcli {__version__} — PyTorch-style autograd, one statement at a time.",
-                            style="bold"))
-        self.out.print(Text("Type G code (Python-like); an expression shows its value. A line "
-                            "ending in ':' opens a block; an empty line closes it.", style="dim"))
-        table = Table(show_header=False, box=None, padding=(0, 1), pad_edge=False)
-        table.add_column(style="bold cyan", no_wrap=True)
-        table.add_column()
-        for cmd, (args, what) in COMMANDS.items():
-            table.add_row(f"{cmd} {args}".rstrip(), what)
-        table.add_row("Tab", "complete names, attributes (x.gr → x.grad), commands")
-        table.add_row("Ctrl-C", "stop a running statement, or clear the line")
-        self.out.print(table)
-        self.out.print(Text("\nThe language in a nutshell:", style="bold"))
-        self.out.print(Syntax(cheat_sheet(self.out.width), GLexer(), theme="ansi_dark",
-                              background_color="default", word_wrap=True))
-        notes = Table(show_header=False, box=None, padding=(0, 1), pad_edge=False)
-        notes.add_column(style="bold cyan", no_wrap=True)
-        notes.add_column()
-        for k, v in CHEAT_NOTES:
-            notes.add_row(k, v)
-        self.out.print(notes)
-        self.out.print(Text("Full reference: docs/language.md; the REPL: docs/repl.md", style="dim"))
+        for view in views.help_view(__version__, COMMANDS, self.out.width):
+            self.out.print(view)
 
     def cmd_vars(self, arg):
-        from rich.table import Table
-        from rich.text import Text
-
-        from .render.tensors import summarize
         tensors = self.session.variables()
         others = {k: v for k, v in self.session.globals.items() if k not in tensors}
         if not tensors and not others:
@@ -210,24 +152,8 @@ class Repl:
                  t.grad_fn.op.node_name if t.grad_fn is not None else "—", summarize(t.data),
                  "None" if t.grad is None else summarize(t.grad.data))
                 for name, t in tensors.items()]
-        if rows and self.out.width >= 72:
-            table = Table(box=_box(), header_style="bold")
-            for col in ("name", "shape", "requires_grad", "grad_fn", "value", "grad"):
-                table.add_column(col, overflow="fold")
-            for name, *rest in rows:
-                table.add_row(Text(name, style="bold green"), *rest)
-            self.out.print(table)
-        elif rows:                                  # a narrow terminal: one block per variable
-            table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
-            table.add_column(no_wrap=True)
-            table.add_column(overflow="fold")
-            for name, shape, req, fn_name, value, grad in rows:
-                table.add_row(Text(name, style="bold green"),
-                              f"shape {shape}, requires_grad={req}")
-                table.add_row("  grad_fn", fn_name)
-                table.add_row("  value", value)
-                table.add_row("  grad", grad)
-            self.out.print(table)
+        if rows:
+            self.out.print(views.vars_view(rows, self.out.width))
         if others:
             self.say("also: " + ", ".join(f"{k} ({_kind(v)})" for k, v in others.items()))
 
@@ -236,13 +162,13 @@ class Repl:
             self.warn("usage: :graph NAME")
             return
         try:
-            from .insight import graph as g
+            from ..insight import graph as g       # here, for start-up time
         except ImportError:
             self.warn("the graph view (gradcli.insight.graph) is not available in this build")
             return
         self.console.sync_sources()
         try:
-            self.out.print(g.repl_graph(self.session, arg))
+            self.out.print(graph_renderable(g.repl_graph(self.session, arg)))
         except GradcliError as err:
             self.show_error(err, "")
 
@@ -315,53 +241,34 @@ class Repl:
         self.out.file.flush()
 
     def show_value(self, value, grads, text):
-        from rich.highlighter import ReprHighlighter
-        from rich.text import Text
         width = self.out.width
         free = self.formula is not None and self.formula.depends_on_free(value)   # no numbers
         if not free:
-            self.out.print(ReprHighlighter()(Text(value_text(value, width))), soft_wrap=True)
+            self.out.print(views.value_view(value_text(value, width)), soft_wrap=True)
         if grads and not free:
-            from rich.table import Table
-            table = Table(box=_box(), show_header=True, header_style="bold")
-            table.add_column("wrt", style="bold cyan", no_wrap=True)
-            table.add_column("gradient", overflow="fold")
-            names = max(len(n) for n in grads) + 3
-            inner = max(20, width - names - 7)          # 3 borders and 2 × 2 of padding
-            for name, g in grads.items():
-                table.add_row(f"d/d{name}", ReprHighlighter()(Text(value_text(g, inner))))
-            self.out.print(table)
+            inner = views.gradient_width(grads, width)
+            self.out.print(views.gradients_view([(name, value_text(g, inner))
+                                                 for name, g in grads.items()]))
         if self.formula is not None:
-            from .render.formula import text_lines
+            from ..render.formula import text_lines       # --formula only
             models = self.formula.for_value(value, grads)
             for line in text_lines(models or {}, None, self.formula.latex):
-                head, sep, rest = line.partition(" = ")
-                self.out.print(Text(head, style="bold cyan") + Text(sep + rest) if sep
-                               else Text(line, style="dim"), soft_wrap=True)
+                self.out.print(views.formula_view(line), soft_wrap=True)
 
     def show_error(self, err, source):
-        from .render.diagnostics import rich_error
         self.out.file.flush()
         self.err.print(rich_error(err, self.session.sources), soft_wrap=True)
 
     def say(self, text):
-        from rich.text import Text
         self.out.print(Text(text, style="dim"))
 
     def warn(self, text):
-        from rich.text import Text
         self.err.print(Text(text, style="yellow"))
-
-
-def _box():
-    from rich import box
-    return box.ROUNDED
 
 
 def value_text(value, width: int) -> str:
     """`to_text`, with tensors wrapped to the terminal's width (PyTorch's linewidth, at most 80)."""
     if isinstance(value, Tensor) and type(value) is not Number:
-        from .render.tensors import format_tensor
         return format_tensor(value.data, requires_grad=value.requires_grad and value.grad_fn is None,
                              grad_fn_name=value.grad_fn.op.node_name if value.grad_fn else None,
                              linewidth=max(20, min(80, width)))
@@ -378,12 +285,13 @@ def _banner(repl) -> str:
 
 
 def _prompt_loop(repl) -> int:
+    # Here, for start-up time: a dumb terminal's loop needs no prompt_toolkit.
     from prompt_toolkit import PromptSession
     from prompt_toolkit.lexers import PygmentsLexer
     from prompt_toolkit.styles import Style
 
-    from .lexer import GLexer
-    from .repl_edit import key_bindings, make_completer, make_history
+    from ..lexer import GLexer
+    from .edit import key_bindings, make_completer, make_history
 
     def continuation(width, line_number, is_soft_wrap):
         return "" if is_soft_wrap else [("class:continuation", PS2.rjust(width))]
@@ -402,10 +310,10 @@ def _prompt_loop(repl) -> int:
         except KeyboardInterrupt:
             continue                        # Ctrl-C at the prompt: a fresh line
         except EOFError:
-            return 0
+            return ExitStatus.OK
         try:
             if not repl.handle(text):
-                return 0
+                return ExitStatus.OK
         except KeyboardInterrupt:           # between the prompt and the run: nothing ran
             continue
 
@@ -425,10 +333,10 @@ def _plain_loop(repl) -> int:
             sys.stdout.write("\n")
             if buffer:
                 repl.handle("\n".join(buffer))
-            return 0
+            return ExitStatus.OK
         if not buffer and line.strip().startswith(":"):
             if not repl.handle(line):
-                return 0
+                return ExitStatus.OK
             continue
         buffer.append(line)
         text = "\n".join(buffer)
@@ -446,10 +354,9 @@ def _dumb() -> bool:
 
 def run_repl(opts) -> int:
     """The REPL on a terminal; returns the exit status (0 when left with Ctrl-D or :quit)."""
-    from .render.console import use_color
     dumb = _dumb()
     repl = Repl(opts, color=not dumb and use_color(sys.stdout))
     return _plain_loop(repl) if dumb else _prompt_loop(repl)
 
 
-__all__ = ["run_repl", "Repl", "value_text", "COMMANDS", "CHEAT_SHEET"]
+__all__ = ["run_repl", "Repl", "value_text", "COMMANDS"]

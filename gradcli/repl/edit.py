@@ -2,7 +2,7 @@
 
 Completion looks at the values bound in the session, never evaluates code: `x.gr` offers the
 attributes of the value bound to `x` (`grad`, `grad_fn`), `torch.au` the members of a namespace,
-`x.sum().` those of any tensor. Enter runs the entry when `repl.ready` says it is complete and
+`x.sum().` those of any tensor. Enter runs the entry when `input.ready` says it is complete and
 otherwise opens an indented line (ptpython's approach); `else:` typed at the body's indentation
 moves back under its `if` (IPython's).
 """
@@ -11,12 +11,11 @@ from __future__ import annotations
 import os
 import re
 
-from .autograd.tensor import Tensor
-from .errors import GradcliError
-from .lang.values import UserFunction
-from .lang.values import BuiltinFunction, Namespace, Number
-from .repl import ready, scan_line
-
+from ..autograd.tensor import Tensor
+from ..errors import GradcliError
+from ..lang.builtins import BUILTINS, TENSOR_METHODS, TENSOR_PROPS, attribute_names
+from ..lang.values import BuiltinFunction, Namespace, Number, UserFunction, type_name
+from .input import ready, scan_line
 INDENT = "    "
 
 
@@ -31,6 +30,8 @@ def history_path() -> str:
 
 def make_history():
     """A FileHistory in the state directory, or an in-memory one if that cannot be written."""
+    # prompt_toolkit is imported in the functions that build its objects, for start-up time: a
+    # dumb terminal's REPL imports this module (`kind`) and needs no prompt_toolkit.
     from prompt_toolkit.history import FileHistory, InMemoryHistory
 
     class QuietFileHistory(FileHistory):
@@ -60,7 +61,6 @@ def kind(v) -> str:
     """A value's kind in words (`a tensor`, `a function` …)."""
     if isinstance(v, Tensor):
         return "a tensor"
-    from .lang.values import type_name
     return type_name(v)
 
 
@@ -76,7 +76,6 @@ _NAME = re.compile(r"(?<![\w.])([^\W\d]\w*)$")
 
 def _resolve(chain: str, session):
     """The value a dotted name stands for, following only names and plain attributes."""
-    from .lang.builtins import BUILTINS, TENSOR_PROPS
     parts = [p.strip() for p in chain.split(".")]
     head = parts[0]
     if head in session.globals:
@@ -114,7 +113,6 @@ def _meta(v) -> str:
 
 def completions(text_before: str, session):
     """(completion text, start offset, meta) for the code before the cursor."""
-    from .lang.builtins import BUILTINS, TENSOR_METHODS, TENSOR_PROPS, attribute_names
     line = text_before.rsplit("\n", 1)[-1]
     code = scan_line(line, 0)[1]
     if len(code) < len(line.rstrip()) or _in_string(line):
@@ -192,7 +190,7 @@ def command_completions(text_before: str, session, commands: dict, aliases: dict
 
 def make_completer(repl, commands: dict, aliases: dict):
     """The prompt_toolkit Completer: commands, file names after `:load`, then code."""
-    from prompt_toolkit.completion import Completer, Completion, PathCompleter
+    from prompt_toolkit.completion import Completer, Completion, PathCompleter  # start-up time
     from prompt_toolkit.document import Document
 
     paths = PathCompleter(expanduser=True)
@@ -265,7 +263,7 @@ def dedent_else(text: str) -> str | None:
 def key_bindings():
     """Enter (run when ready, else a new indented line), Esc Enter (run now), Tab/Shift-Tab
     at the start of a line (indent/dedent)."""
-    from prompt_toolkit.filters import Condition, has_focus
+    from prompt_toolkit.filters import Condition, has_focus     # start-up time (make_history)
     from prompt_toolkit.key_binding import KeyBindings
 
     kb = KeyBindings()
