@@ -85,7 +85,8 @@ class Builder:
         text = c[0][1]
         try:
             value = float(text)
-            is_int = value.is_integer() and "." not in text and "e" not in text and "E" not in text
+            # written as an integer: digits only (NUMBER's `\d`), and not so long it is inf
+            is_int = text.isdecimal() and value.is_integer()
             return A.Num(self.tspan(c[0]), value, is_int)
         except ValueError:        # cannot happen for NUMBER's pattern; keep the promise anyway
             raise GSyntaxError(f"invalid number {clip(c[0][1])}", self.tspan(c[0])) from None
