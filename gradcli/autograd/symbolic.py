@@ -109,12 +109,30 @@ def _known(e, u, **facts):
     return e
 
 
+def _exp(u):
+    """exp(u), its argument's sign left unasked: exp's evaluation asks whether u is zero (exp(0)
+    is 1), and for u without a plain answer SymPy tries every sign rule on it, each walking the
+    whole expression below (as_numer_denom, free_symbols): on a deep composition of sigmoids
+    that is most of the time to the formula. A u that is 0 is the number 0 by then (SymPy's
+    arithmetic folds it), so only the question goes: u is told "zero: unknown" (what SymPy's own
+    query would store), and exp(u) that it is finite and positive (for a finite real u)."""
+    if not u.is_Atom and "zero" not in u._assumptions:
+        try:
+            kb = u._assumptions
+            if kb is type(u).default_assumptions:
+                kb = u._assumptions = kb.copy()
+            kb._tell("zero", None)
+        except (AttributeError, TypeError, ValueError):   # another SymPy: it asks itself
+            pass
+    return _known(sp.exp(u), u, finite=True, positive=True)
+
+
 def _tanh(u):
     return _known(sp.tanh(u), u, finite=True)
 
 
 def _sigmoid(u):
-    return _known(1 / (1 + sp.exp(-u)), u, finite=True, positive=True)
+    return _known(1 / (1 + _exp(-u)), u, finite=True, positive=True)
 
 
 def _relu(u):
@@ -154,7 +172,7 @@ class SymF:
     """The primitives of the symbolic forms, on object arrays of SymPy expressions."""
 
     arr, num, const = staticmethod(arr), staticmethod(num), staticmethod(const)
-    exp, log, sqrt = _map(sp.exp), _map(sp.log), _map(sp.sqrt)
+    exp, log, sqrt = _map(_exp), _map(sp.log), _map(sp.sqrt)
     sin, cos, tan, asin, acos, atan = (_map(sp.sin), _map(sp.cos), _map(sp.tan), _map(sp.asin),
                                        _map(sp.acos), _map(sp.atan))
     sinh, cosh, tanh, erf = _map(sp.sinh), _map(sp.cosh), _map(_tanh), _map(sp.erf)
@@ -182,7 +200,7 @@ class SymF:
 
     @staticmethod
     def softplus(x):
-        return arr(np.frompyfunc(lambda u: sp.log(1 + sp.exp(u)), 1, 1)(arr(x)))
+        return arr(np.frompyfunc(lambda u: sp.log(1 + _exp(u)), 1, 1)(arr(x)))
 
     @staticmethod
     def log1p(x):
