@@ -109,6 +109,48 @@ def _known(e, u, **facts):
     return e
 
 
+# ops whose value is real and finite wherever their inputs are (pow: for an exponent that is a
+# nonnegative integer); the Builder tells SymPy so of each such node (`tell_finite`)
+FINITE_OPS = frozenset(("add", "sub", "mul", "neg", "clone", "sum", "mean", "prod", "max", "min",
+                        "reshape", "permute", "broadcast_to", "getitem", "stack", "cat", "maximum",
+                        "minimum", "sin", "cos", "atan", "tanh", "sigmoid", "relu", "abs", "erf",
+                        "exp", "softplus", "matmul", "trace"))
+
+
+def _finite_real(v):
+    """Whether v is known (without asking SymPy to work it out) to be real and finite."""
+    if not isinstance(v, sp.Expr):
+        return False
+    if v.is_Number or v.is_Symbol:
+        return bool(v.is_finite and v.is_extended_real)
+    kb = v._assumptions
+    return kb.get("finite") is True and kb.get("extended_real") is True
+
+
+def tell_finite(name, xs, out):
+    """Tell the elements of `out`, the value of an op `name` on the object arrays `xs`, that they
+    are real and finite when the op keeps its real finite inputs so. A loop's value is used by
+    the next step's ops, whose construction asks it (`(y**2).is_infinite` asks y's terms, each
+    query walking the expression below: y = y**2/2 + x sixty times took 2 s in them)."""
+    if name in ("pow", "pow1"):
+        if not all(isinstance(v, sp.Integer) and v >= 0 for v in xs[1].flat):
+            return
+        xs = xs[:1]
+    elif name not in FINITE_OPS:
+        return
+    if not all(_finite_real(v) for x in xs for v in x.flat):
+        return
+    for e in out.flat:
+        if isinstance(e, sp.Expr) and not e.is_Atom:
+            try:
+                kb = e._assumptions
+                if kb is type(e).default_assumptions:
+                    kb = e._assumptions = kb.copy()
+                kb.deduce_all_facts((("finite", True), ("real", True)))
+            except (AttributeError, TypeError, ValueError):   # another SymPy: it asks itself
+                pass
+
+
 def _exp(u):
     """exp(u), its argument's sign left unasked: exp's evaluation asks whether u is zero (exp(0)
     is 1), and for u without a plain answer SymPy tries every sign rule on it, each walking the
@@ -355,4 +397,4 @@ def drop_impulses(expr):
     return expr
 
 
-__all__ = ["SymF", "arr", "num", "const", "symbols", "drop_impulses"]
+__all__ = ["SymF", "arr", "num", "const", "symbols", "drop_impulses", "tell_finite"]
