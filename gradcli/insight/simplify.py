@@ -268,10 +268,12 @@ def verify(J, grad, point):
     for i, e in np.ndenumerate(J):
         try:
             v = _evaluate(e, subs, memo)
-        except (ArithmeticError, ValueError):
-            return None
+        except (ArithmeticError, ValueError, MemoryError):  # mpmath's exp of a huge number
+            return None                                       # asks for its digits
         try:
             v = complex(sp.N(v))
+        except MemoryError:
+            return None
         except (TypeError, ValueError):
             if v in (sp.zoo, sp.oo, -sp.oo):
                 v = complex(math.inf)
