@@ -177,6 +177,11 @@ def _sigmoid(u):
     return _known(1 / (1 + _exp(-u)), u, finite=True, positive=True)
 
 
+def _softplus(u):
+    """log(1 + exp(u)), its argument told positive (log's evaluation asks its sign)."""
+    return sp.log(_known(1 + _exp(u), u, finite=True, positive=True))
+
+
 def _relu(u):
     return u * sp.Heaviside(u, 0)
 
@@ -242,7 +247,7 @@ class SymF:
 
     @staticmethod
     def softplus(x):
-        return arr(np.frompyfunc(lambda u: sp.log(1 + _exp(u)), 1, 1)(arr(x)))
+        return arr(np.frompyfunc(_softplus, 1, 1)(arr(x)))
 
     @staticmethod
     def log1p(x):
