@@ -16,7 +16,7 @@ at the run's point. Sizes are SymPy's count_ops of the formula before and after 
   tanh    y = tanh(y*w + 1)                   (a deep composition: 3 ops a step)
 Also the 1,000,000-op trace, refused by --formula-max-ops after counting.
 
-Run:  python bench/formula.py [--repeat N] [--only whole|sizes]
+Run:  python bench/formula.py [--repeat N] [--only whole|sizes] [TRACE-NAME-PART…]
       (PYTHONPATH pointing at the repository; about 2 minutes)
 """
 from __future__ import annotations
@@ -46,6 +46,9 @@ WHOLE = {        # name: (--wrt, the program, more options)
     "polynomial": ("x", "x = 0.5\ny = 1.0\nfor k in range(100): y = y * x + 1\n", ()),
     "sines": ("x", "x = 0.5\ny = 0.0\nfor k in range(50): y = y + sin(k * x) * x\n", ()),
     "tanh (deep)": ("x", "x = 0.5\ny = 0.1\nfor k in range(66): y = tanh(y * x + 1)\n", ()),
+    "sigmoid (deep)": ("x", "x = 0.5\ny = 0.1\nfor k in range(66): y = sigmoid(y * x + 1)\n", ()),
+    "softplus (deep)": ("x", "x = 0.5\ny = 0.1\nfor k in range(66): y = softplus(y * x + 1)\n", ()),
+    "squares (deep)": ("x", "x = 0.9\ny = x\nfor k in range(60): y = (y ** 2) * 0.5 + x\n", ()),
     "loop with if": ("x", "x = 0.5\ny = 0.0\nfor k in range(40):\n    if y < 3: y = y + x * sin(x)\n"
                           "    else: y = y - x / 2\n", ()),
     "Newton (sample)": ("a", (ROOT / "samples" / "formulas.g").read_text(), ("--set", "a=2")),
@@ -92,7 +95,7 @@ def trace_ops(source, wrt, more=()):
     return trace_size(session.result_output().value, run.recorder.conds)
 
 
-def whole(repeat):
+def whole(repeat, only=()):
     env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
     py = sys.executable
     print(f"Whole process, median of {repeat} runs (wall / CPU seconds); "
@@ -103,6 +106,8 @@ def whole(repeat):
     print(f"{'trace':>16} {'ops':>4} {'--formula s':>13} {'without s':>11}  formula")
     with tempfile.TemporaryDirectory() as tmp:
         for name, (wrt, source, more) in WHOLE.items():
+            if only and not any(o in name for o in only):
+                continue
             path = Path(tmp) / "trace.g"
             path.write_text(source)
             cmd = [py, "-m", "gradcli", "run", str(path), "--wrt", wrt, *more]
@@ -162,9 +167,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5, help="runs per whole-process time (median)")
     ap.add_argument("--only", choices=("whole", "sizes"))
+    ap.add_argument("traces", nargs="*", help="part 1: only the traces whose name contains one of these")
     args = ap.parse_args()
     if args.only != "sizes":
-        whole(args.repeat)
+        whole(args.repeat, args.traces)
         print()
     if args.only != "whole":
         sizes()

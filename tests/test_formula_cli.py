@@ -83,6 +83,22 @@ def test_free_symbol_json_has_null_values():
     assert doc["formula"]["x"]["verified"] is None
 
 
+def test_a_formula_too_large_to_evaluate_at_the_point_is_not_verified():
+    # the value overflows to inf; evaluating exp(exp(e**29)) asks mpmath for more memory than
+    # there is (a MemoryError, once the run's "out of memory" error): the formula stays, null
+    status, doc, _ = run_json("-e", "x = 0.5\ny = x\nfor k in range(8): y = exp(y) - 1",
+                              "--wrt", "x", "--formula")
+    assert status == 0, doc
+    assert doc["gradients"]["x"] is None or doc["gradients"]["x"] == "Infinity"
+    f = doc["formula"]["x"]
+    assert f["verified"] is None and f["expr"].startswith("exp(x)*exp(exp(x) - 1)")
+    expr = sp.sympify(f["expr"])
+    y, d = x, 1
+    for _ in range(8):
+        d, y = d * sp.exp(y), sp.exp(y) - 1
+    assert abs(float(expr.subs(x, 0.01)) - float(d.subs(x, 0.01))) < 1e-9 * abs(float(d.subs(x, 0.01)))
+
+
 @pytest.mark.parametrize("program,column", [
     ("y = x*2\nwhile y < 1000: y = y*2", 7),
     ("if x > 1:\n    y = x", 4),

@@ -201,6 +201,9 @@ def test_tab_completes_attributes_of_the_bound_value_and_names(repl):
     r.child.send(":he\t")
     time.sleep(0.3)
     assert ":vars" in r.run("")
+    r.child.send(":formula my_lo\t")                            # a command's NAME argument
+    time.sleep(0.3)
+    assert "formulas of d value / d my_long_variable" in r.run("")
 
 
 def test_vars_help_and_unknown_commands(repl):
@@ -314,6 +317,12 @@ def test_completion_helpers():
     assert names("nope.gr") == []
     assert [c[0] for c in command_completions(":he", s, COMMANDS, _ALIASES)] == [":help"]
     assert [c[0] for c in command_completions(":graph x", s, COMMANDS, _ALIASES)] == ["x", "xyz"]
+    for cmd in (":wrt", ":formula"):                  # the names bound, as for :graph
+        assert [c[0] for c in command_completions(f"{cmd} x", s, COMMANDS, _ALIASES)] == ["x", "xyz"]
+        assert [c[0] for c in command_completions(f"{cmd} fun x", s, COMMANDS, _ALIASES)] == ["x", "xyz"]
+    assert [c[0] for c in command_completions(":formula --", s, COMMANDS, _ALIASES)] == ["--off"]
+    assert [c[0] for c in command_completions(":wrt -", s, COMMANDS, _ALIASES)] == ["--clear"]
+    assert command_completions(":formula q", s, COMMANDS, _ALIASES) == []
 
 
 def test_indentation_helpers():

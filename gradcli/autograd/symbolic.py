@@ -109,12 +109,77 @@ def _known(e, u, **facts):
     return e
 
 
+# ops whose value is real and finite wherever their inputs are (pow: for an exponent that is a
+# nonnegative integer); the Builder tells SymPy so of each such node (`tell_finite`)
+FINITE_OPS = frozenset(("add", "sub", "mul", "neg", "clone", "sum", "mean", "prod", "max", "min",
+                        "reshape", "permute", "broadcast_to", "getitem", "stack", "cat", "maximum",
+                        "minimum", "sin", "cos", "atan", "tanh", "sigmoid", "relu", "abs", "erf",
+                        "exp", "softplus", "matmul", "trace"))
+
+
+def _finite_real(v):
+    """Whether v is known (without asking SymPy to work it out) to be real and finite."""
+    if not isinstance(v, sp.Expr):
+        return False
+    if v.is_Number or v.is_Symbol:
+        return bool(v.is_finite and v.is_extended_real)
+    kb = v._assumptions
+    return kb.get("finite") is True and kb.get("extended_real") is True
+
+
+def tell_finite(name, xs, out):
+    """Tell the elements of `out`, the value of an op `name` on the object arrays `xs`, that they
+    are real and finite when the op keeps its real finite inputs so. A loop's value is used by
+    the next step's ops, whose construction asks it (`(y**2).is_infinite` asks y's terms, each
+    query walking the expression below: y = y**2/2 + x sixty times took 2 s in them)."""
+    if name in ("pow", "pow1"):
+        if not all(isinstance(v, sp.Integer) and v >= 0 for v in xs[1].flat):
+            return
+        xs = xs[:1]
+    elif name not in FINITE_OPS:
+        return
+    if not all(_finite_real(v) for x in xs for v in x.flat):
+        return
+    for e in out.flat:
+        if isinstance(e, sp.Expr) and not e.is_Atom:
+            try:
+                kb = e._assumptions
+                if kb is type(e).default_assumptions:
+                    kb = e._assumptions = kb.copy()
+                kb.deduce_all_facts((("finite", True), ("real", True)))
+            except (AttributeError, TypeError, ValueError):   # another SymPy: it asks itself
+                pass
+
+
+def _exp(u):
+    """exp(u), its argument's sign left unasked: exp's evaluation asks whether u is zero (exp(0)
+    is 1), and for u without a plain answer SymPy tries every sign rule on it, each walking the
+    whole expression below (as_numer_denom, free_symbols): on a deep composition of sigmoids
+    that is most of the time to the formula. A u that is 0 is the number 0 by then (SymPy's
+    arithmetic folds it), so only the question goes: u is told "zero: unknown" (what SymPy's own
+    query would store), and exp(u) that it is finite and positive (for a finite real u)."""
+    if not u.is_Atom and "zero" not in u._assumptions:
+        try:
+            kb = u._assumptions
+            if kb is type(u).default_assumptions:
+                kb = u._assumptions = kb.copy()
+            kb._tell("zero", None)
+        except (AttributeError, TypeError, ValueError):   # another SymPy: it asks itself
+            pass
+    return _known(sp.exp(u), u, finite=True, positive=True)
+
+
 def _tanh(u):
     return _known(sp.tanh(u), u, finite=True)
 
 
 def _sigmoid(u):
-    return _known(1 / (1 + sp.exp(-u)), u, finite=True, positive=True)
+    return _known(1 / (1 + _exp(-u)), u, finite=True, positive=True)
+
+
+def _softplus(u):
+    """log(1 + exp(u)), its argument told positive (log's evaluation asks its sign)."""
+    return sp.log(_known(1 + _exp(u), u, finite=True, positive=True))
 
 
 def _relu(u):
@@ -154,7 +219,7 @@ class SymF:
     """The primitives of the symbolic forms, on object arrays of SymPy expressions."""
 
     arr, num, const = staticmethod(arr), staticmethod(num), staticmethod(const)
-    exp, log, sqrt = _map(sp.exp), _map(sp.log), _map(sp.sqrt)
+    exp, log, sqrt = _map(_exp), _map(sp.log), _map(sp.sqrt)
     sin, cos, tan, asin, acos, atan = (_map(sp.sin), _map(sp.cos), _map(sp.tan), _map(sp.asin),
                                        _map(sp.acos), _map(sp.atan))
     sinh, cosh, tanh, erf = _map(sp.sinh), _map(sp.cosh), _map(_tanh), _map(sp.erf)
@@ -182,7 +247,7 @@ class SymF:
 
     @staticmethod
     def softplus(x):
-        return arr(np.frompyfunc(lambda u: sp.log(1 + sp.exp(u)), 1, 1)(arr(x)))
+        return arr(np.frompyfunc(_softplus, 1, 1)(arr(x)))
 
     @staticmethod
     def log1p(x):
@@ -337,4 +402,4 @@ def drop_impulses(expr):
     return expr
 
 
-__all__ = ["SymF", "arr", "num", "const", "symbols", "drop_impulses"]
+__all__ = ["SymF", "arr", "num", "const", "symbols", "drop_impulses", "tell_finite"]

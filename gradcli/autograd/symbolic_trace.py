@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from .symbolic import SymF, drop_impulses, symbols
+from .symbolic import SymF, drop_impulses, symbols, tell_finite
 from .tensor import Node
 
 
@@ -77,6 +77,7 @@ class Builder:
                 raise NoForm(op.name)
             xs = [self.value(x, s) for x, s in self._inputs(item)]
             self.memo[key] = self.S.arr(op.sym(self.S, params, *xs))
+            tell_finite(op.name, xs, self.memo[key])
             self.keep.append(item)
 
 

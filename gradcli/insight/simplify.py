@@ -175,6 +175,29 @@ def _count_step(a):
     return ops, ([] if a.is_Symbol else list(a.args))
 
 
+POLYNOMIAL_MAX_DEGREE = 4096   # expanded past it, a polynomial is dense and huge: y = y**2/2 + x
+                               # 60 times has degree 2**60 (and its expansion never ends)
+
+
+def _degree(parts, syms):
+    """A bound on the total degree of the last of `parts` (in post-order) as a polynomial in
+    syms, over its distinct parts (0 for what is not one: _polynomial tells)."""
+    deg = {}
+    for u in parts:
+        if u in syms:
+            d = 1
+        elif u.is_Add:
+            d = max(deg[a] for a in u.args)
+        elif u.is_Mul:
+            d = sum(deg[a] for a in u.args)
+        elif u.is_Pow and u.exp.is_Integer and u.exp >= 0:
+            d = deg[u.base] * int(u.exp)
+        else:
+            d = 0
+        deg[u] = d
+    return deg[parts[-1]] if parts else 0
+
+
 def _polynomial(e, syms):
     """e expanded as a polynomial in syms when it is one with rational coefficients (else
     None), computed over its distinct parts: `Poly(e, *syms).as_expr()`, without walking a
@@ -183,6 +206,8 @@ def _polynomial(e, syms):
     from sympy.polys.rings import ring
     syms = [s for s in syms]
     parts = _post_order(e, {}, None)
+    if _degree(parts, set(syms)) > POLYNOMIAL_MAX_DEGREE:
+        return None
     K = ZZ if all(u.is_Integer for u in parts if u.is_Rational) else QQ    # ints: far faster
     R, *gens = ring(syms, K)
     gen = dict(zip(syms, gens))
@@ -243,10 +268,12 @@ def verify(J, grad, point):
     for i, e in np.ndenumerate(J):
         try:
             v = _evaluate(e, subs, memo)
-        except (ArithmeticError, ValueError):
-            return None
+        except (ArithmeticError, ValueError, MemoryError):  # mpmath's exp of a huge number
+            return None                                       # asks for its digits
         try:
             v = complex(sp.N(v))
+        except MemoryError:
+            return None
         except (TypeError, ValueError):
             if v in (sp.zoo, sp.oo, -sp.oo):
                 v = complex(math.inf)

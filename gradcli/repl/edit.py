@@ -182,10 +182,16 @@ def command_completions(text_before: str, session, commands: dict, aliases: dict
     cmd, _, arg = line.partition(" ")
     cmd = aliases.get(cmd, cmd)
     word = arg.split(" ")[-1] if arg else ""
-    if cmd in (":graph", ":wrt"):
+    if cmd in (":graph", ":wrt", ":formula"):
         pool = session.variables() if cmd == ":graph" else session.globals
+        flag = _FLAGS.get(cmd)
+        if flag and word.startswith("-") and flag.startswith(word):
+            return [(flag, -len(word), commands[cmd][1][:40])]
         return [(n, -len(word), _meta(v)) for n, v in pool.items() if n.startswith(word)]
     return []
+
+
+_FLAGS = {":wrt": "--clear", ":formula": "--off"}     # the name-taking commands' one option
 
 
 def make_completer(repl, commands: dict, aliases: dict):
