@@ -97,7 +97,7 @@ def child(kind, n, repeats):
     times = []
     if kind.startswith("parse"):
         from gradcli.lang.compiler import compile_program
-        from gradcli.lang.parser import parse
+        from gradcli.lang.parse import parse
         from gradcli.lang.runtime import Session
         reps = -(-n // GEN_LINES.count("\n"))
         src = GEN_LINES * reps

@@ -3,7 +3,7 @@
 Registered under the `pygments.lexers` entry point (pyproject.toml) as `gradcli` (alias `g`,
 files `*.g`), so `pygmentize -l gradcli`, Sphinx and Jupyter highlight G; the REPL's input line,
 its `:help` examples and the source lines in diagnostics use it too. It is for colour only and
-never decides what parses — `lang/parser.py` does; a test checks on every sample that the two
+never decides what parses — `lang/parse/` does; a test checks on every sample that the two
 cut the text at the same places.
 
 Tokens follow grammar/g.lark and LANGUAGE.md §2: `#` comments, numbers such as `.5` or

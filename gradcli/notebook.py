@@ -33,7 +33,7 @@ from .errors import GradcliError
 from .insight import attach, fresh_seed, tracker_of
 from .insight.graph import dot_model, graph_model
 from .lang.runtime import FlowLog, Output
-from .lang.values import to_text
+from .render.values import to_text
 from .render import graphviz, html
 from .render.diagnostics import rich_error
 from .render.formula import latex_text, text_lines

@@ -472,7 +472,7 @@ def test_version_and_help_import_no_numpy(args):
 
 def test_a_run_imports_only_what_it_uses():
     mods = imported_modules("run", "samples/tutorial.g")
-    assert "numpy" in mods and "gradcli.lang.parser" in mods
+    assert "numpy" in mods and "gradcli.lang.parse" in mods
     unused = {"lark", "rich", "sympy", "prompt_toolkit", "pygments", "numpy.random", "hashlib",
               "gradcli.insight", "gradcli.repl", "dataclasses"}
     assert not mods & unused, sorted(mods & unused)

@@ -25,8 +25,8 @@ def tokens(text):
 
 def scanner_tokens(text):
     """The parser's own tokens (kind, value, offset), up to the first error, layout tokens left out."""
-    from gradcli.lang import parser as P
-    toks, _ = P._lex(text, P._tables(), "<t>", 1)
+    from gradcli.lang.parse.scanner import scan
+    toks, _ = scan(text, "<t>", 1)
     starts = [0]
     for line in text.split("\n"):
         starts.append(starts[-1] + len(line) + 1)

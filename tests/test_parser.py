@@ -2,9 +2,13 @@
 DESIGN.md rules 4, 6 and 8 (nothing recursive, errors in words with spans, the REPL's question)."""
 from __future__ import annotations
 
+import os
 import random
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,8 +16,7 @@ from hypothesis import strategies as st
 
 from gradcli.errors import GSyntaxError, LimitError, Span
 from gradcli.lang import ast as A
-from gradcli.lang import parser as P
-from gradcli.lang.parser import is_complete, parse
+from gradcli.lang.parse import is_complete, parse
 
 
 def stmts(src):
@@ -675,6 +678,13 @@ def test_random_bytes_raise_only_our_errors(data):
 
 # ----- the grammar and the tables -----
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _grammar_text():
+    return (ROOT / "grammar" / "g.lark").read_text(encoding="utf-8")
+
+
 def test_grammar_is_lalr1_without_conflicts():
     import lark
     from lark.lexer import Lexer
@@ -686,41 +696,71 @@ def test_grammar_is_lalr1_without_conflicts():
         def lex(self, *args):
             return iter(())
 
-    lark.Lark(P._grammar_text(), parser="lalr", lexer=NoLexer, maybe_placeholders=True, strict=True)
+    lark.Lark(_grammar_text(), parser="lalr", lexer=NoLexer, maybe_placeholders=True, strict=True)
 
 
 def test_every_rule_has_a_builder_method():
-    import lark
-    grammar = lark.Lark(P._grammar_text(), parser="lalr", lexer="basic", maybe_placeholders=True)
-    for rule in grammar.rules:
-        name = rule.alias or rule.origin.name
-        if not name.startswith("_") and not (rule.options.expand1 and len(rule.expansion) == 1):
-            assert callable(getattr(P._Builder, name, None)), name
-    P._Tables(P._Tables.spec_from_lark(grammar))
+    from gradcli.lang.parse import lalr, tables
+    from gradcli.lang.parse.builder import Builder
+    for lhs, name, symbols, *_, expand1 in map(lalr.rule, tables.RULES):
+        if not name.startswith("_") and not (expand1 and len(symbols) == 1):
+            assert callable(getattr(Builder, name, None)), name
+    assert len(lalr.RULES) == len(tables.RULES)
 
 
-def test_tables_are_cached_under_the_user_cache_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setattr(P, "_TABLES", None)
-    assert show(expr("1 + 2")) == "(1 + 2)"
-    (cached,) = (tmp_path / "gradcli").glob("g-*.tables")
-    assert cached.stat().st_size > 1000
-    monkeypatch.setattr(P, "_TABLES", None)
-    import sys
-    monkeypatch.setitem(sys.modules, "lark", None)     # loading from the cache needs no Lark
-    assert show(expr("-x**2")) == "(-(x ** 2))"       # loaded from the cache this time
+def test_the_committed_tables_are_generated_from_the_grammar():
+    """gradcli/lang/parse/tables.py is what scripts/gen_parse_tables.py makes of grammar/g.lark
+    today (run the script after changing the grammar), whatever Python's hash seed."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("gen_parse_tables",
+                                                  ROOT / "scripts" / "gen_parse_tables.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    committed = (ROOT / "gradcli" / "lang" / "parse" / "tables.py").read_text(encoding="utf-8")
+    assert gen.same_tables(gen.generate(_grammar_text()), committed), \
+        "run python scripts/gen_parse_tables.py"
+    assert committed.splitlines()[0].startswith("# generated")
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_parse_tables.py"), "--check"],
+                          env={**os.environ, "PYTHONHASHSEED": "12345"}, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
 
 
-def test_an_unusable_cache_dir_is_not_an_error(tmp_path, monkeypatch):
-    blocker = tmp_path / "file"
-    blocker.write_text("not a directory")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    assert P._cache_file("g") is None
-    monkeypatch.setenv("XDG_CACHE_HOME", "relative/dir")
-    assert P._cache_file("g") is None
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    monkeypatch.setattr(P, "_TABLES", None)
-    assert show(expr("a if b else c")) == "(a if b else c)"
+def test_parsing_needs_no_lark_and_writes_no_cache(tmp_path):
+    code = ("import sys; sys.modules['lark'] = None\n"        # importing Lark would fail
+            "from gradcli.lang.parse import parse\n"
+            "assert parse('-x**2').body[0].value.op == '-'\n"
+            "assert not [m for m in sys.modules if m.startswith('lark.')]\n")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "HOME": str(tmp_path),
+           "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def _precedence_rows():
+    """The operator rows of the precedence table of docs/language.md, lowest first."""
+    text = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    section = text[text.index("## 5. Expressions and precedence"):]
+    section = section[:section.index("\n\n", section.index("| operators |"))]
+    rows = [line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| ")]
+    return rows[1:]       # without the header
+
+
+def test_the_precedence_table_is_the_one_of_the_language_reference():
+    from gradcli.lang.parse.builder import PRECEDENCE
+    from gradcli.lang.parse.scanner import scan
+    rows = _precedence_rows()
+    assert rows[0] == "`a if c else b`" and rows[-1].startswith("`f(a, k=v)`")   # grammar rules
+    documented = [tuple(re.findall(r"`([^`]+)`", row)[0].split()) if not row.startswith("`**`")
+                  else ("**", "^") for row in rows[1:-1]]
+    assert [spellings for _, spellings in PRECEDENCE] == documented
+    assert rows[1:-1][[k for k, _ in PRECEDENCE].index("UADD")].startswith("unary")
+    for kind, spellings in PRECEDENCE:       # each spelling is scanned as the kind folded here
+        for op in spellings:
+            text = f"{op} x\n" if kind in ("UADD", "NOT") else f"a {op} b\n"
+            toks, _ = scan(text, "<t>", 1)
+            assert toks[0 if kind in ("UADD", "NOT") else 1].kind == kind, (op, kind)
 
 
 def test_the_tutorial_parses():

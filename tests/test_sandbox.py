@@ -26,7 +26,7 @@ from gradcli import run as runner
 from gradcli.autograd.tensor import Node, Tensor
 from gradcli.errors import GradcliError
 from gradcli.lang import builtins as B
-from gradcli.lang.compiler import UserFunction
+from gradcli.lang.values import UserFunction
 from gradcli.lang.values import BuiltinFunction, DType, Namespace
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -237,7 +237,7 @@ def _attribute_errors(setup, names, allowed=()):
     Names beginning with `__` never get past the parser, so a few of them run as programs; the
     others go through `compiler.get_attr`, which is what `v.NAME` and `v.NAME(…)` compile to
     (one program per name would take minutes)."""
-    from gradcli.lang.compiler import get_attr
+    from gradcli.lang.semantics import get_attr
     from gradcli.lang.runtime import Session
     session = Session()
     session.run(setup, "<setup>")

@@ -92,6 +92,31 @@ def _map2(f):
     return staticmethod(lambda a, b: arr(vf(arr(a), arr(b))))
 
 
+def _known(e, u, **facts):
+    """e (a function of u), told `facts` that hold when u is real (finite): SymPy would find them, but on
+    a deep composition each query of tanh's (its real and imaginary parts, expanded) or of a
+    quotient's (the signs of its terms) walks the whole expression below, and building a loop's
+    formula asks them at every step."""
+    if not facts or u.is_Atom or e.is_Atom or u.is_real is not True:
+        return e
+    try:
+        kb = e._assumptions
+        if kb is type(e).default_assumptions:
+            kb = e._assumptions = kb.copy()
+        kb.deduce_all_facts(facts.items())
+    except (AttributeError, TypeError, ValueError):   # another SymPy: it asks them itself
+        pass
+    return e
+
+
+def _tanh(u):
+    return _known(sp.tanh(u), u, finite=True)
+
+
+def _sigmoid(u):
+    return _known(1 / (1 + sp.exp(-u)), u, finite=True, positive=True)
+
+
 def _relu(u):
     return u * sp.Heaviside(u, 0)
 
@@ -132,7 +157,7 @@ class SymF:
     exp, log, sqrt = _map(sp.exp), _map(sp.log), _map(sp.sqrt)
     sin, cos, tan, asin, acos, atan = (_map(sp.sin), _map(sp.cos), _map(sp.tan), _map(sp.asin),
                                        _map(sp.acos), _map(sp.atan))
-    sinh, cosh, tanh, erf = _map(sp.sinh), _map(sp.cosh), _map(sp.tanh), _map(sp.erf)
+    sinh, cosh, tanh, erf = _map(sp.sinh), _map(sp.cosh), _map(_tanh), _map(sp.erf)
     abs, sign, floor, ceil = _map(sp.Abs), _map(sp.sign), _map(sp.floor), _map(sp.ceiling)
     relu = _map(_relu)
     heaviside = _map(lambda u: sp.Heaviside(u, 0))
@@ -153,7 +178,7 @@ class SymF:
 
     @staticmethod
     def sigmoid(x):
-        return arr(np.frompyfunc(lambda u: 1 / (1 + sp.exp(-u)), 1, 1)(arr(x)))
+        return arr(np.frompyfunc(_sigmoid, 1, 1)(arr(x)))
 
     @staticmethod
     def softplus(x):

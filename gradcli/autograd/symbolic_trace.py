@@ -121,7 +121,13 @@ class Builder:
     def _push(self, node, ins, ts, xshape):
         """The tangent of node's output from its inputs' tangents `ts` (None: zero)."""
         vals = [self.value(u, s) for u, s in ins]
-        holes = [None if t is None else _dummies(v.shape) for v, t in zip(vals, ts)]
+        holes, n = [], 0
+        for v, t in zip(vals, ts):          # the same placeholders at every node: local
+            if t is None:                   # derivatives of equal forms are computed once
+                holes.append(None)
+                continue
+            holes.append(_holes(n, v.shape))
+            n += v.size
         form = self.S.arr(node.op.sym(self.S, node.params,
                                       *[v if h is None else h for v, h in zip(vals, holes)]))
         back = {h[k]: v[k] for h, v in zip(holes, vals) if h is not None for k in np.ndindex(*h.shape)}
@@ -136,7 +142,7 @@ class Builder:
                 for k in np.ndindex(*h.shape):
                     if h[k] not in free:
                         continue
-                    d = drop_impulses(sp.diff(f, h[k]))
+                    d = _local(f, h[k])
                     if d == 0:
                         continue
                     d = d.xreplace(back)
@@ -149,11 +155,31 @@ class Builder:
         return out
 
 
-def _dummies(shape):
+_POOL = []          # the placeholders for a node's inputs (real, as every value on a run is)
+_LOCAL = {}         # (form, placeholder) -> its derivative, §8's conventions applied
+
+
+def _holes(start, shape):
+    """Placeholders start, start + 1, … in `shape`."""
+    n = int(np.prod(shape, dtype=int))
+    while len(_POOL) < start + n:
+        _POOL.append(sp.Dummy(real=True))
     out = np.empty(shape, dtype=object)
-    for k in np.ndindex(*shape):
-        out[k] = sp.Dummy(real=True)
+    for i, k in enumerate(np.ndindex(*shape)):
+        out[k] = _POOL[start + i]
     return out
+
+
+def _local(f, h):
+    """d f / d h for a local form f (SymPy's diff takes ~10 ms even on tanh(h): a loop's nodes
+    repeat a handful of forms)."""
+    key = (f, h)
+    d = _LOCAL.get(key)
+    if d is None:
+        if len(_LOCAL) > 20_000:        # a long REPL session: forms with many constants
+            _LOCAL.clear()
+        d = _LOCAL[key] = drop_impulses(sp.diff(f, h))
+    return d
 
 
 def _zeros(shape):

@@ -17,8 +17,9 @@ STACK_BYTES = 512 << 20
 RECURSION = 200_000
 
 
-class OutOfTime(Exception):
-    """The budget ran out (raised in the worker, then in the caller)."""
+class OutOfTime(BaseException):
+    """The budget ran out (raised in the worker, then in the caller). Not an Exception: SymPy
+    catches those in places (`except Exception`), and would carry on past the budget."""
 
 
 def run(fn, seconds):

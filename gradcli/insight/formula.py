@@ -286,13 +286,14 @@ def formulas(session, output, rec: Recorder, grads, max_ops=MAX_OPS, budget=BUIL
     raw, tests, symbols = built
     from .simplify import simplify_all, verify as _verify
     simplified = simplify_all(raw, symbols, simplify_budget)
+    too_large = _too_large(simplified, max_ops)
     point = None if rec.free else {s: float(x.data[i]) for n, x in xs.items()
                                    for i, s in np.ndenumerate(symbols[n])}
     verified = {}
     if point is not None:
         def verify():
             for n in raw:
-                if n in grads:
+                if n in grads and n not in too_large:
                     verified[n] = _verify(simplified[n], grads[n].data, point)
         try:
             B.run(verify, VERIFY_SECONDS)
@@ -303,8 +304,30 @@ def formulas(session, output, rec: Recorder, grads, max_ops=MAX_OPS, budget=BUIL
         if n not in raw:
             out[n] = _refused(f"'{n}' was never bound")
             continue
+        if n in too_large:
+            out[n] = _refused(too_large[n])
+            continue
         out[n] = {"expr": simplified[n], "reason": None, "valid_while": tests[0], "n_tests": tests[1],
                   "verified": verified.get(n), "raw": raw[n]}
+    return out
+
+
+SHOWN_OPS = 100           # a formula shown is at most this many times --formula-max-ops
+
+
+def _too_large(formulas, max_ops):
+    """{NAME: reason} for the formulas too large to show. A trace within the budget can still
+    give a formula far larger written out (each step of Newton's method uses the previous
+    value three times: 20 steps, 10**14 operations), counted over its distinct parts."""
+    from .simplify import count_ops, tree_nodes
+    out, memo = {}, {}
+    for n, J in formulas.items():
+        if 2 * sum(tree_nodes(e, memo) for e in J.flat) <= SHOWN_OPS * max_ops:
+            continue                    # (count_ops is at most twice the nodes: no need to count)
+        ops = sum(count_ops(e, memo) for e in J.flat)
+        if ops > SHOWN_OPS * max_ops:
+            out[n] = (f"the formula has {ops:,} ops written out, over {SHOWN_OPS} times the "
+                      f"formula budget of {max_ops:,} (raise it with --formula-max-ops N)")
     return out
 
 

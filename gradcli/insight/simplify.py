@@ -6,26 +6,39 @@ import math
 import numpy as np
 
 SIMPLIFY_MAX_OPS = 200    # cancel is slow on larger formulas
+TOGETHER_MAX_OPS = 500    # and together (a second on a rational function of 2,000 operations)
 
 
-def _shortest(e, syms):
+def _shortest(e, syms, memo=None):
     """The shortest of: the formula as differentiated (the chain rule's sums of products are
     often the most readable), its expanded polynomial form when it is a polynomial in the
     symbols (cheap, and what folds a long loop), else `together` (one fraction: a softmax's
     derivative) and, for rational functions of up to SIMPLIFY_MAX_OPS operations, `cancel`.
     A candidate wins only by being a fifth smaller (count_ops). SymPy's `simplify` is not
     used: it takes a second even on small formulas, and turns Heaviside and sign into
-    Piecewise."""
+    Piecewise. The sizes are counted, and a polynomial with rational coefficients expanded,
+    over the formula's distinct parts (a loop's formula shares them: as a tree it is far
+    larger); `together` and `cancel` walk it as a tree, so they are tried on formulas of up to
+    TOGETHER_MAX_OPS operations only."""
     import sympy as sp
-    if not e.free_symbols:
+    memo = {} if memo is None else memo
+    if not _has_free(e, memo):
         return e
-    best, ops = e, sp.count_ops(e)
+    p = _polynomial(e, syms)
+    if p is None and tree_nodes(e, memo) > 4 * TOGETHER_MAX_OPS:
+        return e                        # (counting its operations asks SymPy for signs: slow)
+    best, ops = e, count_ops(e, memo)
 
     def consider(cand):
         nonlocal best, ops
-        n = sp.count_ops(cand)
+        n = count_ops(cand, memo)
         if n < 0.8 * ops:
             best, ops = cand, n
+    if p is not None:
+        consider(p)
+        return best
+    if ops > TOGETHER_MAX_OPS:
+        return best
     if e.is_polynomial(*syms):
         consider(sp.Poly(e, *syms).as_expr())
         return best
@@ -40,11 +53,12 @@ def simplify_all(raw, syms, seconds):
     from . import budget as B
     out = {n: J.copy() for n, J in raw.items()}
     every = [s for S in syms.values() for s in S.flat]
+    memo = {}
 
     def work():
         for n, J in raw.items():
             for i, e in np.ndenumerate(J):
-                out[n][i] = _shortest(e, every)
+                out[n][i] = _shortest(e, every, memo)
     try:
         B.run(work, seconds)
     except B.OutOfTime:
@@ -54,8 +68,146 @@ def simplify_all(raw, syms, seconds):
 
 def size(J) -> int:
     """A formula's size: SymPy's count of its operations (the bench's measure)."""
+    memo = {}
+    return int(sum(count_ops(e, memo) for e in J.flat))
+
+
+def _post_order(e, memo, key):
+    """The distinct parts of e not yet in memo (as (key, part)), each after its args."""
+    out, seen, stack = [], set(), [(e, False)]
+    while stack:
+        u, done = stack.pop()
+        if done:
+            out.append(u)
+            continue
+        if u in seen or (key, u) in memo:
+            continue
+        seen.add(u)
+        stack.append((u, True))
+        stack.extend((a, False) for a in u.args)
+    return out
+
+
+def _has_free(e, memo):
+    """Whether e has a free symbol (Basic.free_symbols walks the tree)."""
+    for u in _post_order(e, memo, "free"):
+        memo["free", u] = u.is_Symbol or any(memo["free", a] for a in u.args)
+    return memo["free", e]
+
+
+def tree_nodes(e, memo=None) -> int:
+    """The number of nodes of e written out as a tree, over its distinct parts (at least half
+    its count_ops: a Rational such as -1/3 counts 2 operations)."""
+    memo = {} if memo is None else memo
+    for u in _post_order(e, memo, "nodes"):
+        memo["nodes", u] = 1 + sum(memo["nodes", a] for a in u.args)
+    return memo["nodes", e]
+
+
+def count_ops(e, memo=None):
+    """SymPy's count_ops(e), each distinct part counted once and multiplied by its uses: the
+    same number, in time linear in the distinct parts rather than in the tree (a formula from
+    a loop can be exponentially larger as a tree)."""
     import sympy as sp
-    return int(sum(sp.count_ops(e) for e in J.flat))
+    if not isinstance(e, sp.Expr) or e.is_Relational:
+        return sp.count_ops(e)
+    memo = {} if memo is None else memo
+    stack = [e]
+    while stack:                        # post-order: the parts a's count needs, then a
+        a = stack[-1]
+        if ("ops", a) in memo:
+            stack.pop()
+            continue
+        own, parts = _count_step(a)
+        todo = [p for p in parts if ("ops", p) not in memo]
+        if todo:
+            stack.extend(todo)
+            continue
+        stack.pop()
+        memo["ops", a] = own + sum(memo["ops", p] for p in parts)
+    return memo["ops", e]
+
+
+def _count_step(a):
+    """One step of SymPy's count_ops (sympy/core/function.py) on a: (the operations it counts
+    there, the expressions it goes on with)."""
+    import sympy as sp
+    from sympy.core.function import Derivative, UndefinedFunction, _coeff_isneg
+    from sympy.core.operations import LatticeOp
+    from sympy.simplify.radsimp import fraction
+    ops = 0
+    if a.is_Rational:
+        if a is not sp.S.One:
+            return (a.p < 0) + (a.q != 1), []
+    elif a.is_Mul:
+        if _coeff_isneg(a):
+            ops += 1
+            a = a.as_two_terms()[1] if a.args[0] is sp.S.NegativeOne else -a
+        n, d = fraction(a)
+        if n.is_Integer:
+            return ops + 1 + bool(n < 0), [d]
+        if d is not sp.S.One:
+            return ops + 1, ([] if d.is_Integer else [d]) + [n]
+    elif a.is_Add:
+        aargs = list(a.args)
+        parts, negs = [], 0
+        for i, ai in enumerate(aargs):
+            if _coeff_isneg(ai):
+                negs += 1
+                parts.append(-ai)
+            else:
+                parts.append(ai)
+        ops += len(aargs) - 1          # ADD or SUB between terms
+        if negs == len(aargs):
+            ops += 1                   # NEG
+        return ops, parts              # (SUB - ADD for a negative first term: 0 in all)
+    if a.is_Pow and a.exp is sp.S.NegativeOne:
+        return ops + 1, [a.base]
+    if a == sp.S.Exp1:
+        return ops + 1, []
+    if a.is_Pow and a.base == sp.S.Exp1:
+        return ops + 1, [a.exp]
+    if a.is_Mul or isinstance(a, LatticeOp):
+        ops += len(a.args) - 1
+    elif a.args and (a.is_Pow or a.is_Function or isinstance(a, Derivative)
+                     or type(a).__name__ in ("Integral", "Sum")):
+        ops += 1
+    return ops, ([] if a.is_Symbol else list(a.args))
+
+
+def _polynomial(e, syms):
+    """e expanded as a polynomial in syms when it is one with rational coefficients (else
+    None), computed over its distinct parts: `Poly(e, *syms).as_expr()`, without walking a
+    loop's formula as a tree."""
+    from sympy.polys.domains import QQ, ZZ
+    from sympy.polys.rings import ring
+    syms = [s for s in syms]
+    parts = _post_order(e, {}, None)
+    K = ZZ if all(u.is_Integer for u in parts if u.is_Rational) else QQ    # ints: far faster
+    R, *gens = ring(syms, K)
+    gen = dict(zip(syms, gens))
+    memo = {}
+    for u in parts:
+        if u in gen:
+            v = gen[u]
+        elif u.is_Rational:
+            v = R(K(int(u.p)) if K is ZZ else K(int(u.p), int(u.q)))
+        elif u.is_Add:
+            v = R.zero
+            for a in u.args:
+                v += memo[a]
+        elif u.is_Mul:
+            v = R.one
+            for a in u.args:
+                v *= memo[a]
+        elif u.is_Pow and u.exp.is_Integer and u.exp >= 0 and u.base in memo:
+            v = memo[u.base] ** int(u.exp)
+        else:
+            v = None
+        if v is None:
+            return None
+        memo[u] = v
+    return memo[e].as_expr(*syms)
 
 
 def _evaluate(e, subs, memo):
@@ -80,15 +232,19 @@ def _evaluate(e, subs, memo):
     return memo[e]
 
 
-def verify(J, grad, point) -> bool:
-    """The formula at the run's point equals the numeric gradient (to 1e-6 relative)."""
+def verify(J, grad, point):
+    """Whether the formula at the run's point equals the numeric gradient (to 1e-6 relative);
+    None when it cannot be evaluated there (a number too large for mpmath)."""
     import sympy as sp
     grad = np.broadcast_to(np.asarray(grad, dtype=np.float64), J.shape)
     subs = {s: sp.Float(v) if math.isfinite(v) else (sp.nan if v != v else sp.oo * np.sign(v))
             for s, v in point.items()}
     memo = {}
     for i, e in np.ndenumerate(J):
-        v = _evaluate(e, subs, memo)
+        try:
+            v = _evaluate(e, subs, memo)
+        except (ArithmeticError, ValueError):
+            return None
         try:
             v = complex(sp.N(v))
         except (TypeError, ValueError):

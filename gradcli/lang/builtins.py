@@ -9,305 +9,13 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from .. import autograd as ag
-from .. import limits
 from ..autograd import functions as fn
 from ..autograd import nn
-from ..autograd.tensor import Node, Tensor, as_int, as_tensor, const, norm_data, to_data
-from ..errors import GNameError, GradError, GTypeError, GValueError
-from .values import BuiltinFunction, DType, Namespace, Number, number, type_name
-
-
-_ALIASES = {"dim": "axis", "keepdim": "keepdims", "input": None}
-
-
-def _plain_kwargs(kwargs):
-    """PyTorch spellings accepted for compatibility: dim= is axis=, keepdim= is keepdims=,
-    dtype= (G is float64 throughout) is accepted and ignored."""
-    out = {}
-    for k, v in kwargs.items():
-        if k == "dtype" or k == "device":
-            continue
-        out[_ALIASES.get(k) or k] = v
-    return out
-
-
-# ----- built-ins that are more than an engine function -----
-
-def _make_print(print_text):
-    def _print(*values, sep=" ", end=None):
-        from .values import to_text
-        if not isinstance(sep, str):
-            raise GTypeError("print: sep must be a string")
-        print_text(sep.join(to_text(v) for v in values))
-    return _print
-
-
-def _make_graph(show_graph):
-    def _graph(t):
-        if not isinstance(t, Tensor):
-            raise GTypeError(f"graph() takes a tensor, not {type_name(t)}")
-        show_graph(t)
-    return _graph
-
-
-def _nothing(x):
-    return None
-
-
-def session_builtins(print_text, show_graph) -> dict:
-    """The name table of one session: BUILTINS, with print() and graph() calling the session's
-    own callbacks (BUILTINS' own two do nothing): no module-global hook."""
-    return {**BUILTINS, "print": _wrap("print", _make_print(print_text)),
-            "graph": _wrap("graph", _make_graph(show_graph))}
-
-
-def _len(x):
-    if isinstance(x, Tensor):
-        if x.data.ndim == 0:
-            raise GTypeError("len() of a 0-d tensor")
-        return number(x.data.shape[0], True)
-    if type(x) is range:
-        try:
-            return number(len(x), True)
-        except OverflowError:           # range(1e300): more than C's ssize_t counts
-            lo, hi, step = (x.start, x.stop, x.step) if x.step > 0 else (x.stop, x.start, -x.step)
-            return number(float((hi - lo + step - 1) // step) if hi > lo else 0.0, False)
-    if isinstance(x, (list, tuple, str)):
-        return number(len(x), True)
-    raise GTypeError(f"len() of {type_name(x)}")
-
-
-def _shape(x):
-    return tuple(number(s, True) for s in as_tensor(x).data.shape)
-
-
-def _numel(x):
-    return number(as_tensor(x).data.size, True)
-
-
-def _item(x):
-    t = as_tensor(x)
-    return number(t.item(), False)
-
-
-def _float(x=0.0):
-    """Python's float(x): a plain number from a number, a one-element tensor or a string
-    ('nan', 'inf', '-inf', '2.5e3'), as in `float('nan')`."""
-    if isinstance(x, str):
-        try:
-            return number(float(x.strip()), False)
-        except ValueError:
-            raise GValueError(f"float(): cannot read a number in {x!r}") from None
-    return number(float(_one_number(x, "float").data), False)
-
-
-def _one_number(x, name):
-    if x is None or isinstance(x, (range, Namespace)) or callable(x):
-        raise GTypeError(f"{name}() needs a number, a one-element tensor or a string, "
-                         f"not {type_name(x)}")
-    return _item(x)
-
-
-def _int(x=0):
-    """Python's int(x): a whole number, truncated toward zero."""
-    if isinstance(x, str):
-        try:
-            return number(int(x.strip()), True)
-        except ValueError:
-            raise GValueError(f"int(): cannot read a whole number in {x!r}") from None
-    v = float(_one_number(x, "int").data)
-    if not math.isfinite(v):
-        raise GValueError(f"int() of {v!r}: not a finite number")
-    return number(int(v), True)
-
-
-def _range(*args):
-    if not 1 <= len(args) <= 3:
-        raise GTypeError(f"range takes 1 to 3 arguments, not {len(args)}")
-    ints = [as_int(a, "a range bound") for a in args]
-    if len(ints) == 3 and ints[2] == 0:
-        raise GValueError("range: the step cannot be zero")
-    return range(*ints)
-
-
-def _tensor_list(xs, name):
-    if isinstance(xs, Tensor):
-        return [xs]
-    if isinstance(xs, (list, tuple)):
-        for x in xs:
-            if not isinstance(x, Tensor):
-                raise GTypeError(f"{name}: expected tensors, got {type_name(x)}")
-        return list(xs)
-    raise GTypeError(f"{name}: expected a tensor or a list of tensors, not {type_name(xs)}")
-
-
-def _grad(y, xs=None, grad_outputs=None, create_graph=False, retain_graph=None):
-    """grad(y, x) -> dy/dx (a list for a list); grad(f) -> the function computing f's gradient."""
-    if xs is None:
-        if callable(y) and not isinstance(y, Tensor):
-            g = ag.grad_of(y)
-            return BuiltinFunction(f"grad({getattr(y, 'name', 'f')})", g)
-        raise GTypeError("grad(y, x) needs the inputs x; grad(f) takes a function")
-    if not isinstance(y, Tensor):
-        raise GTypeError(f"grad: y must be a tensor, not {type_name(y)}")
-    if isinstance(xs, (list, tuple)):
-        return list(ag.grad(y, _inputs(xs, "grad"), grad_outputs, bool(create_graph)))
-    if not isinstance(xs, Tensor):
-        raise GTypeError(f"grad: x must be a tensor or a list of tensors, not {type_name(xs)}")
-    return ag.grad(y, _inputs(xs, "grad")[0], grad_outputs, bool(create_graph))
-
-
-def _inputs(xs, name):
-    """The tensors to differentiate with respect to; each must require grad (as in PyTorch),
-    else the answer would be a silent zero."""
-    xs = _tensor_list(xs, name)
-    for x in xs:
-        if not x.requires_grad:
-            raise GradError(f"{name}: an input does not require grad, so nothing was recorded for it; "
-                            "mark it with requires_grad=True (or --wrt NAME)")
-    return xs
-
-
-def _torch_grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-                allow_unused=None):
-    """torch.autograd.grad: always a tuple, as in PyTorch."""
-    if isinstance(outputs, (list, tuple)):
-        if len(outputs) != 1:
-            raise GTypeError("torch.autograd.grad: give one output tensor")
-        outputs = outputs[0]
-    if isinstance(grad_outputs, (list, tuple)) and len(grad_outputs) == 1 and \
-            isinstance(grad_outputs[0], Tensor):
-        grad_outputs = grad_outputs[0]
-    xs = _inputs(inputs, "torch.autograd.grad")
-    return tuple(ag.grad(outputs, xs, grad_outputs, bool(create_graph)))
-
-
-def _backward(t, gradient=None, retain_graph=None, create_graph=False):
-    if not isinstance(t, Tensor):
-        raise GTypeError(f"backward() needs a tensor, not {type_name(t)}")
-    if isinstance(gradient, list):
-        gradient = as_tensor(gradient)
-    ag.backward(t, gradient, retain_graph, bool(create_graph))
-
-
-def _zero_grad(*ts):
-    for t in ts:
-        for x in _tensor_list(t, "zero_grad"):
-            x.grad = None
-
-
-def _zero_(t):
-    """t.zero_(): PyTorch's in-place reset, for what PyTorch allows it on: a tensor that needs no
-    gradient (`w.grad.zero_()`), or a leaf inside `with no_grad():`. Same tensor, new values."""
-    if isinstance(t, Number):      # a literal's value may be shared: numbers never change
-        raise GTypeError("zero_() changes a tensor in place; a plain number cannot change "
-                         "(write x = 0)")
-    if t.requires_grad and (t.grad_fn is not None or ag.is_grad_enabled()):
-        what = "a leaf that requires grad" if t.grad_fn is None else "a tensor computed with autograd"
-        raise GradError(f"zero_() cannot change {what} in place here (PyTorch: 'a leaf Variable that "
-                        f"requires grad is being used in an in-place operation'); reset a gradient with "
-                        f"w.grad.zero_() or w.grad = None, or change a leaf inside `with no_grad():`")
-    t.update_(np.zeros(t.data.shape) if t.data.ndim else np.float64(0.0))
-    return t
-
-
-def _jacobian(f_or_y, x, create_graph=False):
-    if isinstance(f_or_y, Tensor) and isinstance(x, (list, tuple)):
-        # §4: a list of inputs is taken as it is (w.r.t. those tensors), one Jacobian each
-        return [ag.jacobian(f_or_y, xi, bool(create_graph)) for xi in _inputs(x, "jacobian")]
-    if isinstance(f_or_y, Tensor):
-        x = _inputs(as_tensor(x), "jacobian")[0]
-    return ag.jacobian(f_or_y, as_tensor(x), bool(create_graph))
-
-
-def _hessian(f_or_y, x, create_graph=False):
-    if isinstance(f_or_y, Tensor) and isinstance(x, (list, tuple)):
-        # §4: a list of inputs is taken as it is; the blocks d²y/dxi dxj, as a list of lists
-        xs = _inputs(x, "hessian")
-        if f_or_y.data.size != 1:
-            raise GradError(f"hessian needs a scalar output, got shape {f_or_y.data.shape}")
-        with ag.enable_grad():
-            gs = ag.grad(fn.reshape(f_or_y, ()), xs, None, True)
-        return [[ag.jacobian(g, xj, bool(create_graph)) for xj in xs] for g in gs]
-    if isinstance(f_or_y, Tensor):
-        x = _inputs(as_tensor(x), "hessian")[0]
-    return ag.hessian(f_or_y, as_tensor(x), bool(create_graph))
-
-
-def _variable(t, requires_grad=False, volatile=None):
-    """Variable(t, requires_grad=False): a leaf copy of t (old PyTorch)."""
-    leaf = const(as_tensor(t).data)
-    if requires_grad:
-        leaf.requires_grad_(True)
-    return leaf
-
-
-def _float_tensor(*args, requires_grad=False):
-    """torch.FloatTensor(data) is tensor(data); torch.FloatTensor(2, 3) a tensor of that shape."""
-    if args and all(isinstance(a, Tensor) and a.data.ndim == 0 for a in args) and len(args) >= 1 \
-            and not (len(args) == 1 and type(args[0]) is not Number):
-        return fn.zeros(*args, requires_grad=requires_grad)
-    if len(args) != 1:
-        raise GTypeError("FloatTensor takes the data, or a shape")
-    return fn.tensor(args[0], requires_grad=requires_grad)
-
-
-def _creation(f):
-    def make(*args, requires_grad=False, **kwargs):
-        kwargs = _plain_kwargs(kwargs)
-        return f(*args, requires_grad=bool(requires_grad), **kwargs)
-    make.__doc__ = f.__doc__
-    return make
-
-
-def _clone(t):
-    return fn.clone(t) if t.requires_grad else const(t.data)
-
-
-def _tolist(t):
-    n = t.data.size      # each number a Python float and a pointer to it: 32 bytes
-    limits.reserve(n * 32, "list", f" of {n:,} numbers")
-    data = t.data.tolist()
-
-    def conv(v):
-        if isinstance(v, list):
-            return [conv(x) for x in v]
-        return v if isinstance(v, bool) else number(v)
-    return conv(data)
-
-
-def _seed(n):
-    fn.seed(n)
-
-
-def _python_on_numbers(name, f):
-    """`round` and `abs` of plain numbers are Python's (`round(loss.item(), 4)` prints 0.1234,
-    `round(2.5)` prints 2, as in a PyTorch script); of tensors, the elementwise functions."""
-    def call(x, *args, **kwargs):
-        if type(x) is Number and not kwargs and all(type(a) is Number for a in args) and len(args) <= 1:
-            v = float(x.data)
-            if name == "abs":
-                return number(abs(v), x.is_int) if not args else f(x, *args)
-            if not math.isfinite(v):
-                return number(v)
-            if not args:
-                return number(round(v), True)
-            digits = as_int(args[0], "the number of digits")
-            return number(round(v, digits), x.is_int)
-        return f(x, *args, **kwargs)
-    call.__doc__ = f.__doc__
-    return call
-
-
-def _no_grad():
-    return ag.no_grad()
-
-
-def _enable_grad():
-    return ag.enable_grad()
+from ..autograd.tensor import Node, Tensor, as_int, as_tensor, const
+from ..errors import GNameError, GradError
+from . import builtin_functions as F
+from .values import BuiltinFunction, DType, Namespace, number, type_name
 
 
 # ----- the table -----
@@ -329,31 +37,31 @@ def _make_builtins():
     for name in _ELEMENTWISE + _REDUCTIONS + _SHAPE + _LINALG + _OTHER:
         table[name] = _wrap(name, getattr(fn, name))
     for name in ("round", "abs"):
-        table[name] = _wrap(name, _python_on_numbers(name, getattr(fn, name)))
+        table[name] = _wrap(name, F.python_on_numbers(name, getattr(fn, name)))
     for name in ("tensor ones zeros eye arange linspace rand randn ones_like zeros_like rand_like "
                  "randn_like").split():
-        table[name] = _wrap(name, _creation(getattr(fn, name)))
-    table["full"] = _wrap("full", _creation(fn.full))
+        table[name] = _wrap(name, F.creation(getattr(fn, name)))
+    table["full"] = _wrap("full", F.creation(fn.full))
     table.update({
-        "seed": _wrap("seed", _seed),
-        "backward": _wrap("backward", _backward),
-        "grad": _wrap("grad", _grad),
-        "jacobian": _wrap("jacobian", _jacobian),
-        "hessian": _wrap("hessian", _hessian),
-        "no_grad": _wrap("no_grad", _no_grad),
-        "enable_grad": _wrap("enable_grad", _enable_grad),
-        "zero_grad": _wrap("zero_grad", _zero_grad),
-        "print": _wrap("print", _make_print(_nothing)),
-        "graph": _wrap("graph", _make_graph(_nothing)),
-        "range": _wrap("range", _range),
-        "len": _wrap("len", _len),
-        "float": _wrap("float", _float),
-        "int": _wrap("int", _int),
-        "shape": _wrap("shape", _shape),
-        "numel": _wrap("numel", _numel),
-        "item": _wrap("item", _item),
-        "Variable": _wrap("Variable", _variable),
-        "FloatTensor": _wrap("FloatTensor", _float_tensor),
+        "seed": _wrap("seed", F.seed),
+        "backward": _wrap("backward", F.backward),
+        "grad": _wrap("grad", F.grad),
+        "jacobian": _wrap("jacobian", F.jacobian),
+        "hessian": _wrap("hessian", F.hessian),
+        "no_grad": _wrap("no_grad", F.no_grad),
+        "enable_grad": _wrap("enable_grad", F.enable_grad),
+        "zero_grad": _wrap("zero_grad", F.zero_grad),
+        "print": _wrap("print", F.make_print(F.nothing)),
+        "graph": _wrap("graph", F.make_graph(F.nothing)),
+        "range": _wrap("range", F.range_),
+        "len": _wrap("len", F.len_),
+        "float": _wrap("float", F.float_),
+        "int": _wrap("int", F.int_),
+        "shape": _wrap("shape", F.shape),
+        "numel": _wrap("numel", F.numel),
+        "item": _wrap("item", F.item),
+        "Variable": _wrap("Variable", F.variable),
+        "FloatTensor": _wrap("FloatTensor", F.float_tensor),
     })
     table.update({"pi": number(math.pi), "e": number(math.e), "inf": number(math.inf),
                   "nan": number(math.nan)})
@@ -362,6 +70,14 @@ def _make_builtins():
 
 BUILTINS = _make_builtins()
 
+
+def session_builtins(print_text, show_graph) -> dict:
+    """The name table of one session: BUILTINS, with print() and graph() calling the session's
+    own callbacks (BUILTINS' own two do nothing): no module-global hook."""
+    return {**BUILTINS, "print": _wrap("print", F.make_print(print_text)),
+            "graph": _wrap("graph", F.make_graph(show_graph))}
+
+
 _dtypes = {n: DType(n) for n in ("float", "float32", "float64", "double", "float16", "half")}
 _functional = Namespace("torch.nn.functional", {
     **{n: BUILTINS[n] for n in ("relu", "sigmoid", "tanh")},
@@ -369,7 +85,7 @@ _functional = Namespace("torch.nn.functional", {
 })
 _nn = Namespace("torch.nn", {"functional": _functional})
 _autograd = Namespace("torch.autograd", {
-    "grad": _wrap("torch.autograd.grad", _torch_grad), "Variable": BUILTINS["Variable"],
+    "grad": _wrap("torch.autograd.grad", F.torch_grad), "Variable": BUILTINS["Variable"],
     "backward": BUILTINS["backward"],
     "functional": Namespace("torch.autograd.functional", {
         "jacobian": BUILTINS["jacobian"], "hessian": BUILTINS["hessian"]}),
@@ -424,7 +140,7 @@ TENSOR_PROPS = {
     "requires_grad": lambda t: bool(t.requires_grad),
     "is_leaf": lambda t: t.grad_fn is None,
     "retains_grad": lambda t: t.retains_grad,
-    "shape": _shape,
+    "shape": F.shape,
     "ndim": lambda t: number(t.data.ndim, True),
     "T": fn.T,
 }
@@ -433,15 +149,15 @@ TENSOR_SETTERS = {"grad": _set_grad, "requires_grad": _set_requires_grad}
 TENSOR_METHODS = {
     **{n: getattr(fn, n) for n in _ELEMENTWISE + _REDUCTIONS + _LINALG + _OTHER
        + "reshape transpose flatten squeeze unsqueeze permute broadcast_to".split()},
-    "item": _item, "numel": _numel, "detach": lambda t: t.detach(),
+    "item": F.item, "numel": F.numel, "detach": lambda t: t.detach(),
     "requires_grad_": lambda t, requires_grad=True: t.requires_grad_(bool(requires_grad)),
-    "backward": _backward, "size": lambda t, axis=None: _shape(t) if axis is None else _shape(t)[as_int(axis)],
+    "backward": F.backward, "size": lambda t, axis=None: F.shape(t) if axis is None else F.shape(t)[as_int(axis)],
     "dim": lambda t: number(t.data.ndim, True), "view": fn.reshape, "t": fn.t, "expand": fn.expand,
     "amax": fn.amax, "amin": fn.amin,
     "mm": fn.matmul, "eq": fn.eq, "ne": fn.ne, "lt": fn.lt, "le": fn.le, "gt": fn.gt, "ge": fn.ge,
     "add": fn.add, "sub": fn.sub, "mul": fn.mul, "div": fn.div, "neg": fn.neg,
-    "clone": _clone, "float": lambda t: t, "double": lambda t: t, "tolist": _tolist,
-    "zero_grad": _zero_grad, "zero_": _zero_, "retain_grad": lambda t: t.retain_grad(),
+    "clone": F.clone, "float": lambda t: t, "double": lambda t: t, "tolist": F.tolist,
+    "zero_grad": F.zero_grad, "zero_": F.zero_, "retain_grad": lambda t: t.retain_grad(),
     "clip": fn.clamp, "exp_": None,
 }
 del TENSOR_METHODS["exp_"]
@@ -461,7 +177,7 @@ def attribute_names(value):
 
 
 def no_attribute(value, name):
-    from ..render.diagnostics import did_you_mean
+    from ..render.diagnostics import did_you_mean   # here, for start-up time: it imports rich
     if isinstance(value, Namespace):
         msg = f"module '{value.name}' has no attribute '{name}'"
     else:
@@ -471,5 +187,4 @@ def no_attribute(value, name):
 
 
 __all__ = ["BUILTINS", "TORCH", "MODULES", "TENSOR_PROPS", "TENSOR_METHODS", "TENSOR_SETTERS",
-           "GRAD_FN_METHODS", "session_builtins", "attribute_names", "no_attribute", "_plain_kwargs",
-           "norm_data", "to_data", "np"]
+           "GRAD_FN_METHODS", "session_builtins", "attribute_names", "no_attribute"]

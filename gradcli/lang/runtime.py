@@ -111,7 +111,7 @@ class Session:
         """Parse, compile and run a program in this session. Raises GradcliError."""
         # Here, for start-up time: a Session is made (the REPL's prompt shown) before any parsing.
         from .compiler import compile_program
-        from .parser import parse
+        from .parse import parse
         if isinstance(source, str) and source.startswith("\ufeff"):
             source = source[1:]         # a UTF-8 BOM: not part of the first line a diagnostic quotes
         self.sources[filename] = source
@@ -123,7 +123,7 @@ class Session:
     def run_entry(self, source: str, filename: str, first_line: int = 1):
         """Run one REPL or piped entry whose first line is line `first_line` of the input."""
         from .compiler import compile_program   # here, for start-up time (as in `run`)
-        from .parser import parse
+        from .parse import parse
         program = parse(source, filename, max_nesting=self.options.max_nesting,
                         first_line=first_line)
         code = compile_program(program, self, source, first_line)
@@ -241,8 +241,9 @@ class Session:
     def _set_one(self, name, expr):
         # Here, for start-up time (as in `run`)
         from . import ast as A
-        from .compiler import Compiler, bind_value
-        from .parser import parse
+        from .compiler import Compiler
+        from .semantics import bind_value
+        from .parse import parse
         filename = f"<--set {name}>"
         self.sources[filename] = expr
         program = parse(expr, filename, max_nesting=self.options.max_nesting)

@@ -1,21 +1,20 @@
-"""The values of G that are not plain engine tensors, and how every value prints.
+"""The values of G that are not plain engine tensors.
 
 - `Number`: a plain number (a literal, `len()`, `item()`, a `range` loop variable, arithmetic
   among them). It *is* a 0-d tensor — every number is — but it prints like a Python number
   (`6`, `4.5`), as a calculator would, until it touches autograd.
 - `Namespace`: `torch`, `torch.autograd`, … — attribute tables of built-ins.
 - `UserFunction`: a `def`. `BuiltinFunction`: a named Python callable exposed to scripts.
+
+How they print is `render/values.py`'s business.
 """
 from __future__ import annotations
-
-import math
-import re
 
 import numpy as np
 
 from ..autograd.tensor import Node, Tensor, _new, set_repr
-from ..errors import GTypeError, GValueError
-from ..render.tensors import format_tensor
+from ..errors import GTypeError, LimitError
+from ..render.values import number_text, to_text
 
 
 class Number(Tensor):
@@ -37,13 +36,6 @@ def number(value, is_int=False):
     return t
 
 
-def number_text(n):
-    v = float(n.data)
-    if n.is_int and math.isfinite(v):
-        return str(int(v))
-    return repr(v)
-
-
 _INT_OPS = {"+", "-", "*", "%"}
 
 
@@ -51,6 +43,9 @@ def number_binop(op, a, b, value):
     """The result of `a op b` for two plain numbers, already computed as `value` (float64)."""
     is_int = a.is_int and b.is_int and (op in _INT_OPS or (op == "**" and float(b.data) >= 0))
     return number(value, is_int)
+
+
+set_repr(to_text)    # every Tensor's repr(), in f-strings and messages too: PyTorch's printing
 
 
 class Namespace:
@@ -81,6 +76,68 @@ class BuiltinFunction:
 
     def __repr__(self):
         return f"<built-in function {self.name}>"
+
+
+# A local slot of a frame that nothing has bound yet (and a parameter without a default).
+UNBOUND = object()
+
+
+class UserFunction:
+    """A `def`: compiled body, parameter slots, defaults evaluated when `def` ran."""
+
+    __slots__ = ("name", "params", "defaults", "nslots", "body", "session", "span", "parent")
+
+    def __init__(self, name, params, defaults, nslots, body, session, span, parent=None):
+        self.parent = parent     # the frame of the enclosing function (closures), None at top level
+        self.name = name
+        self.params = params
+        self.defaults = defaults
+        self.nslots = nslots
+        self.body = body
+        self.session = session
+        self.span = span
+
+    def __repr__(self):
+        return f"<function {self.name}>"
+
+    def __call__(self, *args, **kwargs):
+        return self.invoke(args, kwargs)
+
+    def invoke(self, args, kwargs):
+        """Run the body. Called without `*args` from G call sites: in CPython 3.11 a plain
+        Python-to-Python call does not grow the C stack, so deep G recursion cannot overflow it
+        (the --max-depth limit is the one that is hit)."""
+        params = self.params
+        n = len(params)
+        if len(args) > n:
+            raise GTypeError(f"{self.name}() takes {n} argument{'s' if n != 1 else ''} but "
+                             f"{len(args)} were given")
+        frame = [None] + [UNBOUND] * (self.nslots - 1) + [self.parent]   # frame[-1]: the parent
+        for i, a in enumerate(args):
+            frame[i + 1] = a
+        for k, v in kwargs.items():
+            if k not in params:
+                raise GTypeError(f"{self.name}() got an unexpected keyword argument '{k}'")
+            i = params.index(k)
+            if frame[i + 1] is not UNBOUND:
+                raise GTypeError(f"{self.name}() got two values for argument '{k}'")
+            frame[i + 1] = v
+        for i in range(n):
+            if frame[i + 1] is UNBOUND:
+                d = self.defaults[i]
+                if d is UNBOUND:
+                    raise GTypeError(f"{self.name}() missing argument '{params[i]}'")
+                frame[i + 1] = d
+        s = self.session
+        s.depth += 1
+        try:
+            if s.depth > s.max_depth:
+                raise LimitError(f"recursion deeper than {s.max_depth} calls; raise the limit with "
+                                 f"--max-depth N")
+            self.body(frame)
+        finally:
+            s.depth -= 1
+        return frame[0]
 
 
 class DType:
@@ -118,75 +175,3 @@ def type_name(value) -> str:
     if callable(value):
         return "a function"
     return type(value).__name__
-
-
-def to_text(value) -> str:
-    """How `print` and the REPL show a value."""
-    if type(value) is Number:
-        return number_text(value)
-    if isinstance(value, Tensor):
-        return format_tensor(value.data, requires_grad=value.requires_grad and value.grad_fn is None,
-                             grad_fn_name=value.grad_fn.op.node_name if value.grad_fn else None)
-    if value is None or isinstance(value, (bool, str)):
-        return str(value)
-    if isinstance(value, tuple):
-        inner = ", ".join(_inner(v) for v in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
-    if isinstance(value, list):
-        return "[" + ", ".join(_inner(v) for v in value) + "]"
-    if isinstance(value, range):
-        return f"range({value.start}, {value.stop}" + (f", {value.step})" if value.step != 1 else ")")
-    return repr(value)
-
-
-set_repr(to_text)    # every Tensor's repr(), in f-strings and messages too: PyTorch's printing
-
-
-def _inner(v) -> str:
-    return repr(v) if isinstance(v, str) else to_text(v)
-
-
-# Widths and precisions past this would build strings of gigabytes from a few characters.
-_FORMAT_MAX = 100_000
-_SPEC_NUMBERS = re.compile(r"\d+")
-
-
-def format_value(value, conversion, spec) -> str:
-    """One field of an f-string: `!r`/`!s`/`!a`, then the format spec, as Python formats.
-
-    A 0-d tensor formats as its number (PyTorch's Tensor.__format__: `format(t.item(), spec)`);
-    a larger one as its printed form, and only with an empty spec (a TypeError, as in PyTorch).
-    Every other value formats as Python formats its text: a spec for it is a TypeError.
-    """
-    if conversion == "s":
-        value = to_text(value)
-    elif conversion is not None:                 # 'r' and 'a': strings in quotes, as repr()
-        value = repr(value) if isinstance(value, str) else to_text(value)
-        if conversion == "a":
-            value = ascii(value)[1:-1] if not value.isascii() else value
-    if spec and any(len(n) > 6 or int(n) > _FORMAT_MAX for n in _SPEC_NUMBERS.findall(spec)):
-        raise GValueError(f"format spec '{spec}': a width or precision above {_FORMAT_MAX:,}")
-    if isinstance(value, str):
-        plain = value
-    elif isinstance(value, bool):
-        plain = value
-    elif type(value) is Number:
-        v = float(value.data)
-        plain = int(v) if value.is_int and math.isfinite(v) else v
-    elif isinstance(value, Tensor):
-        if value.data.ndim == 0:
-            plain = value.data.item()
-        elif spec:
-            raise GTypeError(f"unsupported format string passed to Tensor.__format__: "
-                             f"'{spec}' formats a number, and this tensor has shape "
-                             f"{tuple(value.data.shape)}", hint="format one element, or its .item()")
-        else:
-            return to_text(value)
-    else:
-        if spec:
-            raise GTypeError(f"unsupported format string passed to {type_name(value)}: '{spec}'")
-        return to_text(value)
-    try:
-        return format(plain, spec)
-    except (ValueError, TypeError) as err:
-        raise GValueError(f"format spec '{spec}': {err}") from None

@@ -7,7 +7,7 @@ from .jsondoc import dumps, error_object, to_json_value
 
 
 def _text(value):
-    from ..lang.values import to_text
+    from .values import to_text   # here, for start-up time: error_document needs no autograd
     return to_text(value)
 
 

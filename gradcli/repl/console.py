@@ -18,7 +18,7 @@ import sys
 
 from ..autograd.tensor import Tensor
 from ..errors import ExitStatus, GradcliError, GSyntaxError
-from ..lang.values import to_text
+from ..render.values import to_text
 from ..render import piped
 from ..render.jsondoc import to_json_value
 from ..run import Alarm, Snapshot, guard, make_session, print_graph, stderr_color

@@ -14,8 +14,7 @@ import re
 from ..autograd.tensor import Tensor
 from ..errors import GradcliError
 from ..lang.builtins import BUILTINS, TENSOR_METHODS, TENSOR_PROPS, attribute_names
-from ..lang.compiler import UserFunction
-from ..lang.values import BuiltinFunction, Namespace, Number, type_name
+from ..lang.values import BuiltinFunction, Namespace, Number, UserFunction, type_name
 from .input import ready, scan_line
 INDENT = "    "
 

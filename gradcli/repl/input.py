@@ -117,7 +117,7 @@ def ready(text: str) -> bool:
     """
     if not text.strip():
         return True
-    from ..lang.parser import is_complete   # here, for start-up time: the prompt shows first
+    from ..lang.parse import is_complete   # here, for start-up time: the prompt shows first
     if is_complete(text):
         return True
     lines = text.split("\n")

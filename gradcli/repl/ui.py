@@ -19,7 +19,8 @@ from rich.text import Text
 from .. import __version__
 from ..autograd.tensor import Tensor
 from ..errors import ExitStatus, GradcliError, InternalError
-from ..lang.values import Number, to_text
+from ..lang.values import Number
+from ..render.values import to_text
 from ..render import repl as views
 from ..render.console import use_color
 from ..render.diagnostics import did_you_mean, rich_error

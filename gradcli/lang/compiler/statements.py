@@ -1,16 +1,19 @@
-"""Statements -> closures `ex(f) -> None | BREAK | CONTINUE | RETURN` (the statement half).
+"""Statements -> closures `ex(f) -> None | BREAK | CONTINUE | RETURN`.
 
 Top-level bindings go through the session (`bind_top`), which marks `--wrt` names and tracks
 the output; bindings inside functions are plain slot stores.
 """
 from __future__ import annotations
 
-from ..autograd.tensor import Tensor, mode
-from ..autograd.tensor import no_grad as _no_grad_cls
-from ..errors import GNameError, GradcliError, GTypeError
-from . import ast as A
-from .builtins import MODULES, TENSOR_SETTERS
-from .values import Namespace, type_name
+from ...autograd import functions as fn
+from ...autograd.tensor import Tensor, mode
+from ...autograd.tensor import no_grad as _no_grad_cls
+from ...errors import GNameError, GradcliError, GTypeError
+from .. import ast as A
+from ..builtins import MODULES, TENSOR_SETTERS
+from ..semantics import bind_value, binop, iterate, list_to_tensor, subscript, truth
+from ..values import UNBOUND, Namespace, UserFunction, type_name
+from .base import BREAK, CONTINUE, RETURN, assigned_names
 
 _Tensor = Tensor
 
@@ -38,7 +41,6 @@ class StmtCompiler:
     # ----- binding -----
     def binder(self, name, span, *, statement, list_literal=False):
         """A function `bind(f, value)` for `name` in this scope."""
-        bind_value = _C.bind_value
         if self.slots is not None:
             i = self.slots[name]
 
@@ -83,7 +85,6 @@ class StmtCompiler:
         return ex
 
     def s_AugAssign(self, node):
-        binop = _C.binop
         load = self.e_Name(A.Name(node.span, node.target))
         value, op, span = self.expr(node.value), node.op, node.span
         bind = self.binder(node.target, node.span, statement=True)
@@ -110,8 +111,6 @@ class StmtCompiler:
         return ex
 
     def s_IndexAssign(self, node):
-        from ..autograd import functions as fn
-        list_to_tensor = _C.list_to_tensor
         load = self.e_Name(A.Name(node.span, node.target))
         index, value, span = self.index(node.index), self.expr(node.value), node.span
         bind = self.binder(node.target, node.span, statement=True)
@@ -121,7 +120,6 @@ class StmtCompiler:
             try:
                 if isinstance(cur, list):
                     new = list(cur)
-                    from .compile_expr import subscript
                     subscript(new, i)            # checks the index
                     new[int(i.data) if isinstance(i, _Tensor) else i] = v
                     bind(f, new)
@@ -167,7 +165,6 @@ class StmtCompiler:
             return ex_local
         session, span = self.session, node.span
         if isinstance(node.value, A.ListExpr):      # a list literal as the output: a tensor (§4)
-            bind_value = _C.bind_value
             literal = value
             value = lambda f: bind_value(literal(f))  # noqa: E731
 
@@ -177,7 +174,6 @@ class StmtCompiler:
 
     # ----- control flow -----
     def s_If(self, node):
-        truth = _C.truth
         test, body, orelse, span = self.expr(node.test), self.block(node.body), self.block(node.orelse), node.span
         flow, test_span = self.session.flow, node.test.span
 
@@ -192,7 +188,6 @@ class StmtCompiler:
         return ex
 
     def s_While(self, node):
-        BREAK, CONTINUE, truth = _C.BREAK, _C.CONTINUE, _C.truth
         test, body, span = self.expr(node.test), self.block(node.body), node.span
         flow, test_span = self.session.flow, node.test.span
 
@@ -219,7 +214,6 @@ class StmtCompiler:
         return ex
 
     def s_For(self, node):
-        BREAK, CONTINUE, iterate = _C.BREAK, _C.CONTINUE, _C.iterate
         it, body, span = self.expr(node.iter), self.block(node.body), node.span
         bind = self.binder(node.target, node.span, statement=False)
         flow = self.session.flow
@@ -250,18 +244,15 @@ class StmtCompiler:
         return ex
 
     def s_Break(self, node):
-        BREAK = _C.BREAK
         return lambda f: BREAK
 
     def s_Continue(self, node):
-        CONTINUE = _C.CONTINUE
         return lambda f: CONTINUE
 
     def s_Pass(self, node):
         return lambda f: None
 
     def s_Return(self, node):
-        RETURN = _C.RETURN
         value = self.expr(node.value) if node.value is not None else (lambda f: None)
 
         def ex(f):
@@ -270,9 +261,8 @@ class StmtCompiler:
         return ex
 
     def s_FunctionDef(self, node):
-        UNBOUND, UserFunction, _assigned_names = _C.UNBOUND, _C.UserFunction, _C._assigned_names
         slots = {p.name: i + 1 for i, p in enumerate(node.params)}
-        _assigned_names(node.body, slots)
+        assigned_names(node.body, slots)
         inner = self.nested(slots)
         body = inner.block(node.body)
         defaults = [self.expr(p.default) if p.default is not None else None for p in node.params]
@@ -337,7 +327,3 @@ def _raiser(err):
     def ex(f):
         raise err
     return ex
-
-
-# Last: compiler.py imports this module; its names are used only when compiling.
-from . import compiler as _C  # noqa: E402

@@ -5,21 +5,16 @@ links here and runs them in a loop, so no Python recursion grows with the chain'
 """
 from __future__ import annotations
 
-from . import ast as A
+from .. import ast as A
 
 # Postfix chains up to this many links compile to nested closures (the fast path); longer
 # ones to one loop (`ExprCompiler._postfix_chain`).
 SHORT_CHAIN = 32
 
 
-class ChainValue(A.Node):
-    """Stands for the value so far of a long postfix chain: compiles to a read of `cell[0]`."""
-
-    __slots__ = ("cell",)
-
-    def __init__(self, span, cell):
-        self.span = span
-        self.cell = cell
+ChainValue = A.node_type(
+    "ChainValue", "cell",
+    "Stands for the value so far of a long postfix chain: compiles to a read of `cell[0]`.")
 
 
 def _inner(node):

@@ -1,22 +1,22 @@
 """String literals (LANGUAGE.md §2): prefixes, quotes, escapes, and the fields of f-strings.
 
-The scanner (parser.py) hands over each STRING token whole — prefix and quotes included, over
-several lines for a triple-quoted one. `literal_parts` turns it into text and `FormattedValue`
+The scanner hands over each STRING token whole — prefix and quotes included, over several
+lines for a triple-quoted one. `literal_parts` turns it into text and `FormattedValue`
 nodes, following Python 3.11's rules for f-strings: `{{`/`}}` are braces, a field is
 `{expression!conversion:spec}` where the expression ends at a `}`, `!`, `:` or a final `=` outside
 brackets and strings, a spec may hold fields of its own (one level), and the expression part
-has no backslash and no `#`. The expression itself is parsed by the caller (`parse_expr`), at its
-own line and column, so its errors and spans point into the f-string.
+has no backslash and no `#`. The expression itself is parsed by the caller (`parse_expr`), at
+its own line and column, so its errors and spans point into the f-string.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from ..errors import GSyntaxError, Span
-from . import ast as A
+from ...errors import GSyntaxError, Span
+from .. import ast as A
 
-__all__ = ["literal_parts", "token_end"]
+__all__ = ["literal_parts"]
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "\n": "",
             "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
@@ -40,15 +40,6 @@ def _unescape(match) -> str:
     if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
         raise ValueError(s)
     return chr(code)
-
-
-def token_end(tok) -> tuple:
-    """(line, column) just after a token, which may span lines (a triple-quoted string)."""
-    value = tok[1]
-    nl = value.rfind("\n")
-    if nl < 0:
-        return tok[2], tok[3] + len(value)
-    return tok[2] + value.count("\n"), len(value) - nl
 
 
 class _Literal:
