@@ -25,12 +25,15 @@ from .ops import (COPY, EXPAND, LOG_SOFTMAX_BACKWARD, SCATTER, SELECT, SETITEM, 
 from .tensor import apply, as_tensor, const
 
 
+_COPY_MAX = 4096     # NumpyF.broadcast_to: elements up to which a broadcast gradient is copied
+
+
 class NumpyF:
     """The primitives of the VJPs on plain numpy arrays (no graph)."""
 
     cos, sin, exp, log, sqrt, sign = np.cos, np.sin, np.exp, np.log, np.sqrt, np.sign
     cosh, sinh = staticmethod(torch_cosh), staticmethod(torch_sinh)
-    abs, floor, where, matmul, broadcast_to = np.abs, np.floor, np.where, np.matmul, np.broadcast_to
+    abs, floor, where, matmul = np.abs, np.floor, np.where, np.matmul
     zeros_like, eye, reshape, permute = np.zeros_like, np.eye, np.reshape, np.transpose
     sum_to = staticmethod(sum_to)
     prod_others = staticmethod(prod_others)
@@ -61,6 +64,15 @@ class NumpyF:
     @staticmethod
     def mT(x):
         return x.T if x.ndim == 2 else np.swapaxes(x, -1, -2)   # .T: no Python-level wrapper
+
+    @staticmethod
+    def broadcast_to(x, shape):
+        """np.broadcast_to, made a real array while it is small: numpy's view has zero strides,
+        and every elementwise op downstream of it (the VJPs along a chain of additions after a
+        sum's or mean's gradient) would take numpy's strided loops, twice the cost of a small
+        array's op. A large one stays a view (no memory for it). Same numbers either way."""
+        r = np.broadcast_to(x, shape)
+        return r.copy() if r.size <= _COPY_MAX else r
 
     @staticmethod
     def unsqueeze(x, axis):

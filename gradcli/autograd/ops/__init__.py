@@ -14,7 +14,7 @@ sections, one module each; `TABLE` holds them all, by name.
 """
 from __future__ import annotations
 
-from .registry import SIZED, TABLE, Op, defop, expand_back, nondiff, sized  # noqa: F401
+from .registry import SIZED, TABLE, Op, defop, expand_back, nondiff, same, sized  # noqa: F401
 from .registry import count as _count  # noqa: F401  (symbolic.py counts as the table does)
 from ..kernels import sum_to as sum_to_np  # noqa: F401  (moved to kernels.py)
 from .arith import *  # noqa: F401,F403

@@ -12,7 +12,7 @@ import numpy as np
 from ..kernels import sigmoid as _sigmoid
 from ..kernels import torch_cosh, torch_pow, torch_sinh, torch_tanh
 from ..tensor import Tensor
-from .registry import Op, defop, nondiff, nonzero
+from .registry import Op, defop, nondiff, nonzero, same
 
 def _pow_vjp_a(F, g, y, p, a, b):
     """t ** number: grad · (b · a^(b-1)) with PyTorch's pow for the power; 0 for b == 0
@@ -65,12 +65,12 @@ def _tie(name):
 
 # ----- arithmetic (broadcasting) -----
 ADD = defop("add", "AddBackward0", lambda p, a, b: a + b,
-            lambda F, g, y, p, a, b: g, lambda F, g, y, p, a, b: g,
+            same, same,
             sym=lambda S, p, a, b: a + b,
             formula=("∂/∂a = grad", "∂/∂b = grad"), broadcast=True, fast=operator.add, inputs="a b",
             reads=((), ()))
 SUB = defop("sub", "SubBackward0", lambda p, a, b: a - b,
-            lambda F, g, y, p, a, b: g, lambda F, g, y, p, a, b: -g,
+            same, lambda F, g, y, p, a, b: -g,
             sym=lambda S, p, a, b: a - b,
             formula=("∂/∂a = grad", "∂/∂b = -grad"), broadcast=True, fast=operator.sub, inputs="a b",
             reads=((), ()))
@@ -96,12 +96,12 @@ POW1 = defop("pow1", "PowBackward1", lambda p, a, b: a ** b, _pow1_vjp_a, _pow_v
              formula=POW.formulas, broadcast=True, fast=operator.pow, save_out=True, inputs="a b")
 POW2 = POW1.renamed("PowBackward2")   # number ** tensor
 MOD = defop("mod", "RemainderBackward0", lambda p, a, b: np.mod(a, b),
-            lambda F, g, y, p, a, b: g, lambda F, g, y, p, a, b: -g * F.floor(a / b),
+            same, lambda F, g, y, p, a, b: -g * F.floor(a / b),
             sym=lambda S, p, a, b: S.mod(a, b),
             formula=("∂/∂a = grad", "∂/∂b = -grad · floor(a / b)"), broadcast=True, fast=np.mod, inputs="a b")
 MOD1 = MOD.renamed("RemainderBackward1")   # tensor % tensor
 CLONE = defop("clone", "CloneBackward0", lambda p, x: x,   # values never change: no copy needed
-              lambda F, g, y, p, x: g,
+              same,
               sym=lambda S, p, x: x,
               formula="∂/∂x = grad", reads=((),))
 COPY = CLONE.renamed("CopyBackwards")   # a leaf's first .grad under create_graph=True

@@ -8,7 +8,7 @@ import numpy as np
 from ..kernels import EXACT_LU_MAX, cofactor, det_grad
 from ..kernels import det as _det
 from ..tensor import Tensor, const
-from .registry import Op, defop
+from .registry import Op, defop, same
 
 
 # Each matmul VJP reads only the other input (so a node need not keep the input it
@@ -75,7 +75,7 @@ DET = defop("det", "LinalgDetBackward0", lambda p, x: _det(x), _det_vjp,
             formula="∂/∂X = grad · det(X) · X⁻ᵀ", save_out=True, inputs="X")
 # bias + a @ m, as F.linear computes a 2-D input with a bias (torch.addmm)
 ADDMM = defop("addmm", "AddmmBackward0", lambda p, b, a, m: b + np.matmul(a, m),
-              lambda F, g, y, p, b, a, m: g,
+              same,
               lambda F, g, y, p, b, a, m: F.matmul(g, F.mT(m)),
               lambda F, g, y, p, b, a, m: F.matmul(F.mT(a), g),
               formula=("∂/∂bias = grad", "∂/∂A = grad @ Bᵀ", "∂/∂B = Aᵀ @ grad"), broadcast=True,
