@@ -136,8 +136,11 @@ def _start_watchdog() -> None:
 
 
 def _stop_watchdog() -> None:
+    # Disarmed, and a tick already on its way is ignored: at exit Python puts SIGPROF's default
+    # action back (which ends the process), and a slow process (under valgrind) got one then.
     try:
         signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, signal.SIG_IGN)
     except (OSError, ValueError, AttributeError):
         pass
 
