@@ -259,11 +259,11 @@ def _insight_wanted(opts) -> bool:
 
 def _insight(session, output, grads, opts, out, source, filename) -> dict:
     """--graph, --dot, --explain, --check (issue: seeing the gradient). The sections are computed
-    here, inside the error handling, and printed by `emit` after the report."""
+    here, inside the error handling, and printed by `emit` after the report (sections.py)."""
     if not _insight_wanted(opts):
         return {}
-    from . import insight                   # here, for start-up time: only when asked for
-    return insight.run_all(session, output, grads, opts, out, source=source, filename=filename)
+    from . import sections                  # here, for start-up time: only when asked for
+    return sections.compute(session, output, grads, opts, out, source=source, filename=filename)
 
 
 def _fail(out, session, err, as_json) -> int:
