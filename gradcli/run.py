@@ -214,8 +214,8 @@ def run_script(source: str, filename: str, opts: dict) -> int:
     as_json = opts.get("as_json")
     out = console.Output(json_mode=as_json)
     if opts.get("check") and opts.get("seed") is None:
-        # the run and --check's re-runs draw the same numbers (insight: imported for --check only)
-        from .insight import fresh_seed
+        # the run and --check's re-runs draw the same numbers
+        from .insight import fresh_seed     # here, for start-up time: only when asked for
         opts = {**opts, "seed": fresh_seed()}
     session = make_session(opts, out=None if as_json else out.print_line,
                            explain=bool(opts.get("explain")))
@@ -249,7 +249,7 @@ def _formula_recorder(session, opts):
     """--formula/--latex: the recorder of the run's path and free symbols (SymPy comes later)."""
     if not (opts.get("formula") or opts.get("latex")):
         return None
-    from .insight.formula import FormulaRun     # here, for start-up time: SymPy, --formula only
+    from .insight.formula import FormulaRun     # here, for start-up time: --formula only
     return FormulaRun(session, opts)
 
 

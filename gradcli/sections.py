@@ -10,7 +10,6 @@ from __future__ import annotations
 from .errors import GValueError
 from .insight import tracker_of
 from .insight.graph import Names, dot_model, graph_model
-from .render import graphviz
 from .render.graph import NO_OUTPUT_DOT, dot_text, graph_lines
 
 
@@ -80,6 +79,7 @@ def _note(text):
 
 def write_dot(path, text):
     """--dot FILE: the DOT text, or the picture for FILE.svg / FILE.png (Graphviz's `dot`)."""
+    from .render import graphviz    # here, for start-up time: subprocess, for --dot only
     fmt = graphviz.picture_format(path)
     if fmt is not None:
         try:
