@@ -56,4 +56,3 @@ def flow(session, names, sites=None):
                 loop_example = (span.line, v[0])
         out.append((site_text(span), head, kind, v, inside))
     return Flow(out, max(0, len(events) - 12), loop_example)
-
