@@ -24,7 +24,7 @@ def run_source(source, wrt=(), of=None, filename="<input>"):
 def load_ipython_extension(ipython):
     """`%load_ext gradcli`. IPython is imported here, never by `import gradcli`: the CLI needs it
     not, and starts faster without it."""
-    from .notebook import load_ipython_extension as load
+    from .notebook import load_ipython_extension as load   # here, for start-up time: IPython
     load(ipython)
 
 

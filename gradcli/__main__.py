@@ -19,7 +19,7 @@ def main():
     early = signal.getsignal(signal.SIGINT) is signal.default_int_handler
     if early:
         signal.signal(signal.SIGINT, _interrupted)
-    from .cli import entry
+    from .cli import entry      # here, after the handler: a Ctrl-C while click loads is one line
     if early:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     entry()

@@ -44,6 +44,20 @@ _set_file, _set_line, _set_column, _set_end_line, _set_end_column = (
     Span.__dict__[name].__set__ for name in Span.__slots__)
 
 
+def site_text(span) -> str:
+    """Where a span is, as --graph, --explain and `graph(t)` name the place of an op: `line 4:5`
+    (line:column), `--set NAME:column` for an op of a --set expression, `In[3] line 4:5` for an
+    op of a notebook cell (a notebook's cells share a graph: it says which cell)."""
+    if span is None:
+        return "an unknown place"
+    f = span.file or ""
+    if f.startswith("<--set "):
+        return f"--set {f[7:-1]}:{span.column}"
+    if f.startswith("In["):
+        return f"{f} line {span.line}:{span.column}"
+    return f"line {span.line}:{span.column}"
+
+
 class GradcliError(Exception):
     """Base of every error a script can cause. `kind` is what the user sees (`ShapeError: …`)."""
 

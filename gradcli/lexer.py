@@ -34,7 +34,8 @@ _builtin_names: frozenset | None = None
 def _builtins() -> frozenset:
     global _builtin_names
     if _builtin_names is None:
-        from .lang.builtins import BUILTINS    # imported on first use: the lexer itself stays light
+        # here, for start-up time: the lexer alone (Pygments, Sphinx, Jupyter) imports no numpy
+        from .lang.builtins import BUILTINS
         _builtin_names = frozenset(BUILTINS)
     return _builtin_names
 

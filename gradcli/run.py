@@ -214,8 +214,8 @@ def run_script(source: str, filename: str, opts: dict) -> int:
     as_json = opts.get("as_json")
     out = console.Output(json_mode=as_json)
     if opts.get("check") and opts.get("seed") is None:
-        # the run and --check's re-runs draw the same numbers (insight: imported for --check only)
-        from .insight import fresh_seed
+        # the run and --check's re-runs draw the same numbers
+        from .insight import fresh_seed     # here, for start-up time: only when asked for
         opts = {**opts, "seed": fresh_seed()}
     session = make_session(opts, out=None if as_json else out.print_line,
                            explain=bool(opts.get("explain")))
@@ -249,7 +249,7 @@ def _formula_recorder(session, opts):
     """--formula/--latex: the recorder of the run's path and free symbols (SymPy comes later)."""
     if not (opts.get("formula") or opts.get("latex")):
         return None
-    from .insight.formula import FormulaRun     # here, for start-up time: SymPy, --formula only
+    from .insight.formula import FormulaRun     # here, for start-up time: --formula only
     return FormulaRun(session, opts)
 
 
@@ -259,11 +259,11 @@ def _insight_wanted(opts) -> bool:
 
 def _insight(session, output, grads, opts, out, source, filename) -> dict:
     """--graph, --dot, --explain, --check (issue: seeing the gradient). The sections are computed
-    here, inside the error handling, and printed by `emit` after the report."""
+    here, inside the error handling, and printed by `emit` after the report (sections.py)."""
     if not _insight_wanted(opts):
         return {}
-    from . import insight                   # here, for start-up time: only when asked for
-    return insight.run_all(session, output, grads, opts, out, source=source, filename=filename)
+    from . import sections                  # here, for start-up time: only when asked for
+    return sections.compute(session, output, grads, opts, out, source=source, filename=filename)
 
 
 def _fail(out, session, err, as_json) -> int:

@@ -406,7 +406,7 @@ def test_dot_into_a_missing_folder_is_a_usage_error(tmp_path):
 
 
 def test_value_formatting_helpers():
-    from gradcli.insight.explain import num
+    from gradcli.render.explain import num
     assert num(np.full((10, 10), 0.25)) == "all 0.25, shape (10, 10)"
     assert num(np.float64(1.0)) == "1.0"
     assert R.const_text(np.float64(1.0001)) == "1.0001"

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import gradcli.autograd as ag
-from gradcli.autograd import functions, nn, ops
+from gradcli.autograd import backends, functions, nn, ops
 from gradcli.autograd.tensor import Tensor, apply
 
 EPS1, EPS2 = 1e-6, 1e-5
@@ -244,7 +244,7 @@ def _expand_cases(rng):
 
 def _sum_to_cases(rng):
     """TensorF.sum_to (what undoes broadcasting under create_graph): sum and view, as PyTorch."""
-    return [Case(lambda t, s=s: ops.TensorF.sum_to(t, s), [U(rng, s0)], f"sum_to {s0}->{s}")
+    return [Case(lambda t, s=s: backends.TensorF.sum_to(t, s), [U(rng, s0)], f"sum_to {s0}->{s}")
             for s0, s in [((2, 3, 4), (3, 1)), ((2, 3, 4), (4,)), ((3, 4), ()), ((2, 3), (2, 1))]]
 
 

@@ -22,6 +22,8 @@ import math
 import numpy as np
 import sympy as sp
 
+from .ops import _count       # the table's own count
+
 OBJ = np.dtype(object)
 
 
@@ -287,7 +289,6 @@ class SymF:
 
     @staticmethod
     def count(shape, axes):
-        from .ops import _count       # the table's own count (ops imports this module lazily)
         return _count(shape, axes)
 
     @staticmethod

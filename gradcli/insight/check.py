@@ -28,14 +28,12 @@ reported are the real differences all the same (LANGUAGE.md §10: nothing is hid
 """
 from __future__ import annotations
 
-
 import numpy as np
 
 from ..autograd import functions as fn
 from ..autograd.tensor import norm_data
 from ..errors import GradcliError, GradError
 from ..lang.runtime import Session
-from ..render.check import check_lines
 from .graph import attach
 
 DEFAULT_SAMPLES = 64
@@ -67,8 +65,7 @@ class Rerunner:
     def __call__(self, perturb=None):
         """The output's data, with `perturb = (name, ordinal, data)` applied at that marking."""
         self.runs += 1
-        s = Session(self.options)
-        s.graph_hook = lambda t: None
+        s = Session(self.options)           # no on_graph: graph(t) shows nothing in a re-run
         tracker = attach(s, names=False)
         tracker.perturb = perturb
         s.globals.update(self.start)
@@ -260,12 +257,6 @@ class Checked:
         self.inputs = []
         self.failed = False
         self.empty_output = False
-
-
-def run_check(session, output, grads, opts, source, filename, tracker):
-    """The --check section: (JSON object, failed, rich renderables)."""
-    m, result = check(session, output, grads, opts, source, filename, tracker)
-    return result, m.failed, check_lines(m)
 
 
 def check(session, output, grads, opts, source, filename, tracker):

@@ -16,7 +16,8 @@ Along the way every node is inspected (cheaply) for:
 - the first backward step whose outgoing gradient is not finite.
 Then a summary of the control flow the run took (loops run, branches taken, `flow.py`): the
 gradient is that of this path only. This module builds the model (`Explanation`, its `Step`s and
-`Warnings`); render/explain.py makes its text.
+`Warnings`); render/explain.py makes its text. The model names places (`errors.site_text`) and
+tensors (`y`, `MulBackward0 at 3:5`) and quotes the source; values stay arrays.
 """
 from __future__ import annotations
 
@@ -26,11 +27,8 @@ from collections import Counter, deque
 import numpy as np
 
 from ..autograd.engine import propagate
-from ..render.explain import explain_lines, num, wrapped  # noqa: F401  (num: where it was)
-from .flow import control_flow, flow  # noqa: F401  (control_flow: the section's lines, for callers)
-from .graph import const_text, site_text
-
-_wrapped = wrapped      # the name insight's other sections use
+from ..errors import site_text
+from .flow import flow
 
 FIRST = 20    # steps shown from the start of the pass
 LAST = 3      # steps shown from its end
@@ -205,7 +203,7 @@ class Step:
                 break
             label = input_label(op, i, n_in)
             if not x.requires_grad:        # a constant (for a plain number, CONST stands in)
-                self.inputs.append(("const", label, const_text(d), d))
+                self.inputs.append(("const", label, None, d))
             else:
                 named = x.grad_fn is None or x.grad_fn.name
                 self.inputs.append(("named" if named else "from", label, _who(x, names), d))
@@ -243,14 +241,10 @@ class Explanation:
     flow = warnings = None
 
 
-def explain(session, output, names, local=None):
-    """The --explain section: a list of rich Text lines. `local(node, i)`: with --formula, the
-    step's local derivative w.r.t. input i in the --wrt symbols (a string), or None."""
-    return explain_lines(explanation(session, output, names, local))
-
-
 def explanation(session, output, names, local=None) -> Explanation:
-    """The backward pass of the output, run by the engine with a callback that records each step."""
+    """The backward pass of the output, run by the engine with a callback that records each step.
+    `local(node, i)`: with --formula, the step's local derivative w.r.t. input i in the --wrt
+    symbols (a string), or None."""
     m = Explanation()
     if output is None:
         return m
@@ -315,7 +309,8 @@ def _who(x, names) -> str:
 class Warnings:
     """kinks: [(kind, place, code, nodes, elements, convention)]; forward: where a non-finite value
     first appeared (kind, place, code, op, from finite inputs?, [(input, value)]); backward: the
-    first step sending a non-finite gradient (kind, step, node, place, code, formula, to whom)."""
+    first step sending a non-finite gradient (kind, step, node, place, code, formula, to whom).
+    `code` is the op's source code, or None."""
 
     def __init__(self, kinks, forward, backward):
         self.kinks, self.forward, self.backward = kinks, forward, backward
@@ -351,9 +346,10 @@ def _bad_kind_of_output(node, p):
 
 
 def _code(span, names):
+    """The source code of an op (its line when it spans several), or None."""
     line = names.source_line(span)
     if line is None or span is None:
-        return ""
+        return None
     if span.end_line in (None, span.line) and span.end_column:
-        return f" `{line[span.column - 1:span.end_column - 1]}`"
-    return f" `{line.strip()}`"
+        return line[span.column - 1:span.end_column - 1]
+    return line.strip()

@@ -1,9 +1,9 @@
 """The control flow a run took, for --explain: the loops that ran and the branches taken (the
-session's FlowLog), each with the number of nodes of the explained graph it recorded."""
+session's FlowLog), each with the number of nodes of the explained graph it recorded. A model:
+`render/explain.flow_lines` makes its text."""
 from __future__ import annotations
 
-from ..render.explain import flow_lines
-from .graph import site_text
+from ..errors import site_text
 
 
 def _header(line, column):
@@ -56,8 +56,3 @@ def flow(session, names, sites=None):
                 loop_example = (span.line, v[0])
         out.append((site_text(span), head, kind, v, inside))
     return Flow(out, max(0, len(events) - 12), loop_example)
-
-
-def control_flow(session, names, sites=None):
-    """The control-flow lines (rich Text) of a run."""
-    return flow_lines(flow(session, names, sites))

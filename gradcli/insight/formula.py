@@ -26,6 +26,8 @@ import numpy as np
 
 from ..autograd.tensor import Node, Tensor, _seq, const, mode
 from ..errors import GValueError
+from . import budget as B
+from .simplify import count_ops, simplify_all, tree_nodes, verify as _verify
 
 MAX_OPS = 5000            # --formula-max-ops: the largest trace turned into a formula
 BUILD_SECONDS = 20.0      # differentiating (the formula is refused past it)
@@ -219,6 +221,7 @@ def local_derivatives(session, max_ops=None):
     """--explain --formula: `local(node, i)`, the derivative of a step's output w.r.t. its
     input i in the --wrt symbols, for steps on single numbers (where a formula helps more than
     the number it gives); None elsewhere, or when it is a plain number."""
+    # here, for start-up time: SymPy loads when a formula is computed, not with the recorder
     from ..autograd import symbolic as S
     from ..autograd.symbolic_trace import Builder
     import sympy as sp
@@ -270,8 +273,7 @@ def formulas(session, output, rec: Recorder, grads, max_ops=MAX_OPS, budget=BUIL
             return {n: _refused(f"the Jacobian has {y.data.size * x.data.size:,} entries, over the "
                                 f"formula budget of {max_ops:,} (raise it with --formula-max-ops N)")
                     for n in names}
-    from ..autograd.symbolic_trace import NoForm, TooLarge
-    from . import budget as B
+    from ..autograd.symbolic_trace import NoForm, TooLarge   # here, for start-up time: SymPy
     try:
         built = B.run(lambda: _differentiate(y, xs, rec, max_ops), budget)
     except B.OutOfTime:
@@ -284,7 +286,6 @@ def formulas(session, output, rec: Recorder, grads, max_ops=MAX_OPS, budget=BUIL
     except RecursionError:
         return {n: _refused("the formula nests too deeply") for n in names}
     raw, tests, symbols = built
-    from .simplify import simplify_all, verify as _verify
     simplified = simplify_all(raw, symbols, simplify_budget)
     too_large = _too_large(simplified, max_ops)
     point = None if rec.free else {s: float(x.data[i]) for n, x in xs.items()
@@ -319,7 +320,6 @@ def _too_large(formulas, max_ops):
     """{NAME: reason} for the formulas too large to show. A trace within the budget can still
     give a formula far larger written out (each step of Newton's method uses the previous
     value three times: 20 steps, 10**14 operations), counted over its distinct parts."""
-    from .simplify import count_ops, tree_nodes
     out, memo = {}, {}
     for n, J in formulas.items():
         if 2 * sum(tree_nodes(e, memo) for e in J.flat) <= SHOWN_OPS * max_ops:
@@ -337,7 +337,7 @@ def _refused(reason):
 
 
 def _differentiate(y, xs, rec, max_ops):
-    import sympy as sp
+    import sympy as sp          # here, for start-up time: SymPy (as in local_derivatives)
 
     from ..autograd.symbolic_trace import jacobians
     raw, syms, b = jacobians(y, xs, rec.conds, max_ops)

@@ -23,8 +23,6 @@ from ..autograd.tensor import Tensor
 from ..errors import GNameError, GTypeError
 from ..lang.runtime import Output
 from ..lang.values import type_name
-# explain.py names places and constants as the graph does (render/graph.py writes both)
-from ..render.graph import const_text, site_text  # noqa: F401
 
 MAX_LINES = 60        # lines of a --graph tree (and of graph(t))
 MAX_DOT_NODES = 200   # nodes of a --dot drawing

@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 
+from . import budget as B
+
 SIMPLIFY_MAX_OPS = 200    # cancel is slow on larger formulas
 TOGETHER_MAX_OPS = 500    # and together (a second on a rational function of 2,000 operations)
 
@@ -50,7 +52,6 @@ def _shortest(e, syms, memo=None):
 
 def simplify_all(raw, syms, seconds):
     """Each entry simplified, until the budget runs out (the rest stay as differentiated)."""
-    from . import budget as B
     out = {n: J.copy() for n, J in raw.items()}
     every = [s for S in syms.values() for s in S.flat]
     memo = {}

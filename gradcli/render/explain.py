@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 from rich.text import Text
 
+from .graph import const_text
 from .tensors import summarize
 
 WIDTH = 98
@@ -166,7 +167,7 @@ def step_lines(s) -> list:
         if kind == "more":
             at.append(f"… {label} more")
         elif kind == "const":          # a constant (for a plain number, CONST stands in)
-            at.append(f"{label} = {who} (constant)")
+            at.append(f"{label} = {const_text(d)} (constant)")
         elif kind == "named":
             at.append(f"{label} = {who} = {num(d)}")
         else:
@@ -206,7 +207,7 @@ def _times(n):
 
 
 def flow_lines(flow) -> list:
-    """The control flow of the run (insight.explain.Flow), or nothing without a flow log."""
+    """The control flow of the run (insight.flow.Flow), or nothing without a flow log."""
     if flow is None:
         return []
     out = [Text(), Text("Control flow on this run:", style="bold")]
@@ -252,16 +253,23 @@ def _values(pairs):
     return ", ".join(f"{who} = {num(d)}" for who, d in pairs)
 
 
+def _quoted(code):
+    """An op's code after its place: ` `x / y``, or nothing when the source is unknown."""
+    return "" if code is None else f" `{code}`"
+
+
 def warning_lines(w) -> list:
     """Kinks the run touched, where a NaN or an infinity appeared (insight.explain.Warnings)."""
     items = []
     for kind, site, code, nodes, elements, why in w.kinks:
+        code = _quoted(code)
         count = f"{elements} element{'s' if elements != 1 else ''}"
         if nodes > 1:
             count += f" in {nodes} runs of it"
         items.append(f"{kind} at {site}{code} ({count}): {why}")
     if w.forward is not None:
         out_kind, site, code, op_name, from_finite, values = w.forward
+        code = _quoted(code)
         if from_finite:
             items.append(f"forward: {out_kind} first appears at {site}{code}: "
                          f"{op_name} made it from finite inputs ({_values(values)})")
@@ -270,6 +278,7 @@ def warning_lines(w) -> list:
                          f"({op_name}) through its input {_values(values)}")
     if w.backward is not None:
         kind, k, node_name, site, code, formula, who = w.backward
+        code = _quoted(code)
         items.append(f"backward: the gradient first becomes {kind} at step {k}, {node_name} "
                      f"at {site}{code}: {formula} sends {kind} to {who}")
     if not items:

@@ -10,23 +10,11 @@ from __future__ import annotations
 from collections import Counter
 
 from ..autograd.tensor import fmt_shape
+from ..errors import site_text
 from .tensors import summarize
 
 
-# ----- names of places and values -----
-
-def site_text(span) -> str:
-    """`line 4:5` (line:column) of an op, `--set NAME:column` for an op of a --set expression,
-    `In[3] line 4:5` for an op of a notebook cell."""
-    if span is None:
-        return "an unknown place"
-    f = span.file or ""
-    if f.startswith("<--set "):
-        return f"--set {f[7:-1]}:{span.column}"
-    if f.startswith("In["):           # a notebook's cells share a graph: say which cell
-        return f"{f} line {span.line}:{span.column}"
-    return f"line {span.line}:{span.column}"
-
+# ----- names of values (a place's name is errors.site_text) -----
 
 def value_text(data) -> str:
     """`shape (2, 2)  [[1.0, 1.0], [1.0, 1.0]]`, or summarize's own `shape … min … max … mean`."""

@@ -1,4 +1,4 @@
-"""Pictures of a graph: the DOT text of `insight.graph.dot_text` as SVG or PNG, drawn by Graphviz.
+"""Pictures of a graph: the DOT text of `render.graph.dot_text` as SVG or PNG, drawn by Graphviz.
 
 `--dot FILE` writes DOT; `--dot FILE.svg` / `FILE.png` writes the picture (LANGUAGE.md §13), and
 notebooks show `--graph` as SVG. Both run Graphviz's `dot` program directly, in a subprocess,

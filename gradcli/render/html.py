@@ -2,7 +2,8 @@
 table, and rich text (a graph tree, `--explain`, `--check`, a diagnostic) in its colours.
 
 Only formatting: the values come in already printed (`to_text`), the rich lines already built by
-`insight/` and `render/diagnostics.py`, so a notebook shows exactly what the terminal shows.
+`render/` (the sections' text from `insight/`'s models, and `render/diagnostics.py`), so a notebook
+shows exactly what the terminal shows.
 """
 from __future__ import annotations
 

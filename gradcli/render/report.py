@@ -22,7 +22,7 @@ def text_report(output, grads, formula=None) -> list[str]:
             head = f"d{output.name or ''}/d{x} = "
             lines.append(head + _indent(_text(g), len(head)))
     if formula is not None and formula.models is not None:
-        from .formula import text_lines
+        from .formula import text_lines     # here, for start-up time: --formula only
         lines.extend(text_lines(formula.models, output.name if output else None, formula.latex))
     return lines
 
@@ -48,7 +48,7 @@ def run_document(session, output, grads, check=None, formula=None, sections=None
         doc["check"] = check
     doc.update(sections or {})
     if formula is not None and formula.models is not None:
-        from .formula import json_formulas
+        from .formula import json_formulas  # here, for start-up time: --formula only
         doc["formula"] = json_formulas(formula.models)
     return dumps(doc)
 

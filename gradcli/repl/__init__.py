@@ -18,7 +18,7 @@ def main_interactive(opts, interactive: bool) -> int:
         try:
             return run_piped(opts)
         except KeyboardInterrupt:
-            from ..render.diagnostics import format_interrupt   # Ctrl-C only (rich)
+            from ..render.diagnostics import format_interrupt   # here, for start-up time: rich
             sys.stdout.flush()
             print(format_interrupt(), file=sys.stderr)
             return ExitStatus.INTERRUPTED

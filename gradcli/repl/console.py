@@ -259,7 +259,7 @@ def run_piped(opts, stdin=None, stdout=None, stderr=None) -> int:
     session = make_session(opts, out=on_print, on_graph=lambda s, t: show_graph(console, t))
     formula = None
     if opts.get("formula") or opts.get("latex"):
-        from ..insight.formula import FormulaRun        # --formula only: SymPy
+        from ..insight.formula import FormulaRun        # here, for start-up time: --formula only
         formula = FormulaRun(session, opts)
     console = Console(session, "<stdin>", on_value, on_error, timeout=opts.get("timeout"), piped=True)
     try:
@@ -294,7 +294,7 @@ def show_graph(console, t, show=None):
     session as `run` prints it, or drawn by `show(renderable)` (the REPL's rich console)."""
     console.sync_sources()
     try:
-        from ..insight import graph as g      # on first use, for start-up time
+        from ..insight import graph as g      # here, for start-up time: graph(t) only
     except ImportError:
         console.session.print_text("graph(): the graph view is not available in this build")
         return

@@ -28,6 +28,7 @@ from ..render.graph import graph_renderable
 from ..render.tensors import format_tensor, summarize
 from ..run import guard, make_session
 from .console import Console, load_report, show_graph
+from .edit import key_bindings, make_completer, make_history
 from .edit import kind as _kind
 from .input import ready
 
@@ -93,7 +94,7 @@ class Repl:
             self.formula = None
         self.formulas = on
         if on:
-            from ..insight.formula import FormulaRun       # here, for start-up time: SymPy
+            from ..insight.formula import FormulaRun       # here, for start-up time: :formula only
             self.formula = FormulaRun(self.session, self.opts)
 
     @property
@@ -162,7 +163,7 @@ class Repl:
             self.warn("usage: :graph NAME")
             return
         try:
-            from ..insight import graph as g       # here, for start-up time
+            from ..insight import graph as g       # here, for start-up time: :graph only
         except ImportError:
             self.warn("the graph view (gradcli.insight.graph) is not available in this build")
             return
@@ -250,7 +251,7 @@ class Repl:
             self.out.print(views.gradients_view([(name, value_text(g, inner))
                                                  for name, g in grads.items()]))
         if self.formula is not None:
-            from ..render.formula import text_lines       # --formula only
+            from ..render.formula import text_lines       # here, for start-up time: --formula only
             models = self.formula.for_value(value, grads)
             for line in text_lines(models or {}, None, self.formula.latex):
                 self.out.print(views.formula_view(line), soft_wrap=True)
@@ -285,13 +286,12 @@ def _banner(repl) -> str:
 
 
 def _prompt_loop(repl) -> int:
-    # Here, for start-up time: a dumb terminal's loop needs no prompt_toolkit.
+    # Here, for start-up time: a dumb terminal's loop needs no prompt_toolkit, no Pygments.
     from prompt_toolkit import PromptSession
     from prompt_toolkit.lexers import PygmentsLexer
     from prompt_toolkit.styles import Style
 
     from ..lexer import GLexer
-    from .edit import key_bindings, make_completer, make_history
 
     def continuation(width, line_number, is_soft_wrap):
         return "" if is_soft_wrap else [("class:continuation", PS2.rjust(width))]

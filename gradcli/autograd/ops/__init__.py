@@ -23,13 +23,3 @@ from .activations import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
-
-
-def __getattr__(name):
-    """NumpyF and TensorF, which moved from here to backends.py, for the code that still takes them
-    from the table. The import is here, not at the top, because backends.py imports this table (a
-    top-level import would be a cycle); it runs only when one of them is asked for here."""
-    if name in ("NumpyF", "TensorF"):
-        from ..backends import NumpyF, TensorF
-        return NumpyF if name == "NumpyF" else TensorF
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
