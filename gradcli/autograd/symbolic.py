@@ -7,7 +7,7 @@ differentiates them with SymPy (insight/formula.py). At the points where an op i
 differentiable the forms are chosen so that SymPy's derivative follows LANGUAGE.md §8:
 
 - relu is `u·Heaviside(u, 0)`: its derivative is `Heaviside(u, 0)` (0 at 0), once the
-  `u·DiracDelta(u)` term is dropped (`drop_impulses`: the derivative of a step is 0, as for
+  `u·DiracDelta(u)` term is dropped (`symbolic_trace.drop_impulses`: the derivative of a step is 0, as for
   sign, floor, ceil and round);
 - abs is `Abs(u)` of real symbols: `sign(u)`, 0 at 0;
 - maximum/minimum are `Max`/`Min`: `Heaviside(a - b)` with SymPy's `Heaviside(0) = 1/2`, each
@@ -389,18 +389,4 @@ class SymF:
         return SymF.batched(lambda m: m.det(), x)
 
 
-def drop_impulses(expr):
-    """The derivative with §8's conventions at steps: DiracDelta terms (the derivative of
-    Heaviside and sign) and derivatives of floor and ceiling are 0."""
-    if expr.has(sp.DiracDelta):
-        expr = expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.Integer(0))
-    if expr.has(sp.Derivative):
-        expr = expr.replace(lambda e: isinstance(e, sp.Derivative)
-                            and isinstance(e.expr, (sp.floor, sp.ceiling, sp.sign, sp.Heaviside)),
-                            lambda e: sp.Integer(0))
-        if expr.has(sp.Subs):              # the chain rule's Subs(0, u, …) of those
-            expr = expr.replace(lambda e: isinstance(e, sp.Subs), lambda e: e.doit())
-    return expr
-
-
-__all__ = ["SymF", "arr", "num", "const", "symbols", "drop_impulses", "tell_finite"]
+__all__ = ["SymF", "arr", "num", "const", "symbols", "tell_finite"]

@@ -3,14 +3,14 @@
 `Builder` walks the graph from an output down to the --wrt leaves, iteratively, and runs each
 node's symbolic form (`Op.sym`, on `symbolic.SymF`): symbols for the leaves asked for, numbers
 for every other value. `jacobians` differentiates it by forward mode over the trace, each node's local derivative
-from SymPy, §8's conventions kept (`symbolic.drop_impulses`). Imports SymPy: only --formula loads this module.
+from SymPy, §8's conventions kept (`drop_impulses`). Imports SymPy: only --formula loads this module.
 """
 from __future__ import annotations
 
 import numpy as np
 import sympy as sp
 
-from .symbolic import SymF, drop_impulses, symbols, tell_finite
+from .symbolic import SymF, symbols, tell_finite
 from .tensor import Node
 
 
@@ -195,3 +195,17 @@ def jacobians(y, xs, conds=None, max_ops=5000):
     syms = {n: symbols(n, x.data.shape) for n, x in xs.items()}
     b = Builder({id(x): syms[n] for n, x in xs.items()}, conds or {}, max_ops)
     return {n: b.tangent(y, x) for n, x in xs.items()}, syms, b
+
+
+def drop_impulses(expr):
+    """The derivative with §8's conventions at steps: DiracDelta terms (the derivative of
+    Heaviside and sign) and derivatives of floor and ceiling are 0."""
+    if expr.has(sp.DiracDelta):
+        expr = expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.Integer(0))
+    if expr.has(sp.Derivative):
+        expr = expr.replace(lambda e: isinstance(e, sp.Derivative)
+                            and isinstance(e.expr, (sp.floor, sp.ceiling, sp.sign, sp.Heaviside)),
+                            lambda e: sp.Integer(0))
+        if expr.has(sp.Subs):              # the chain rule's Subs(0, u, …) of those
+            expr = expr.replace(lambda e: isinstance(e, sp.Subs), lambda e: e.doit())
+    return expr

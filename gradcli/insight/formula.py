@@ -223,7 +223,7 @@ def local_derivatives(session, max_ops=None):
     the number it gives); None elsewhere, or when it is a plain number."""
     # here, for start-up time: SymPy loads when a formula is computed, not with the recorder
     from ..autograd import symbolic as S
-    from ..autograd.symbolic_trace import Builder
+    from ..autograd.symbolic_trace import Builder, drop_impulses
     import sympy as sp
     xs = dict(session.marked)
     syms = {id(x): S.symbols(n, x.data.shape) for n, x in xs.items()}
@@ -241,7 +241,7 @@ def local_derivatives(session, max_ops=None):
                                                             for u, v in zip(us, vals)]))
             if form.size != 1:
                 return None
-            d = S.drop_impulses(sp.diff(form.flat[0], us[i]))
+            d = drop_impulses(sp.diff(form.flat[0], us[i]))
             d = d.xreplace({u: v.flat[0] for u, v in zip(us, vals)})
         except Exception:  # noqa: BLE001 — a step without a symbolic view still has its numbers
             return None
