@@ -22,7 +22,6 @@ from .reductions import *  # noqa: F401,F403
 from .shapes import *  # noqa: F401,F403
 from .shapes import T, stack_nested  # noqa: F401
 
-check_alloc = limits.check_elements     # refuse, before allocating, a tensor that would not fit
 _stack_ops = SIZED      # the stack and cat ops of each number of inputs made so far
 
 
