@@ -215,3 +215,20 @@ def test_explain_with_formula_shows_local_derivatives_symbolically():
     assert "formula   ∂/∂x = cos(x)" in lines and "formula   ∂/∂a = 2*x" in lines
     plain = gradcli("run", "-e", "x = 2; y = x**2 * sin(x)", "--wrt", "x", "--explain", NO_COLOR="1")
     assert "formula   " not in plain.stdout
+
+
+def test_latex_of_a_deep_negative_exponent_is_sympys_and_finishes():
+    # SymPy's LaTeX printer asks `is_constant()` of each negative exponent: on exp(-exp(-…x)),
+    # 99 deep (`y = exp(-y)` in a loop), that never finished; gradcli's split of the product
+    # gives SymPy's own text
+    from gradcli.render.formula import latex_text
+    y, z = sp.symbols("y z", real=True)
+    for e in (x**2 * sp.sin(x), 1 / (1 + sp.exp(-x)), sp.exp(-x) * x / 3, x**sp.Rational(-3, 2),
+              2**(-x) * y, sp.exp(-x**2) / sp.sqrt(2 * sp.pi), (x + 1)**-2 * sp.cos(y) / 5, -x / (2 * y),
+              x**(-y), z**(-2 * y) / 7):
+        assert latex_text(e) == sp.latex(e)
+    deep = x
+    for _ in range(99):
+        deep = sp.exp(-deep)
+    text = latex_text(-deep * sp.exp(-x))
+    assert text.count("e^{") == 100 and text.startswith("- e^{- x}")

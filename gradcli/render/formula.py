@@ -24,8 +24,59 @@ def expr_text(e) -> str:
 
 
 def latex_text(e) -> str:
-    from sympy.printing.latex import LatexPrinter  # here, for start-up time: only --formula
-    return _memo(LatexPrinter)().doprint(e)
+    import importlib                               # here, for start-up time: only --formula
+    from sympy.printing.latex import LatexPrinter
+    module = importlib.import_module("sympy.simplify")  # (`sympy.simplify` is the function)
+    fraction = module.fraction                      # the name LatexPrinter._print_Mul imports
+    module.fraction = _fraction
+    try:
+        return _memo(LatexPrinter)().doprint(e)
+    finally:
+        module.fraction = fraction
+
+
+def _fraction(expr, exact=False):
+    """SymPy's `fraction(expr, exact=True)` (LaTeX's split of a product into numerator and
+    denominator), except that a negative exponent is constant when it has no symbol in it.
+    SymPy asks `is_constant()`, which on an exponent with symbols tries numbers and then
+    `simplify`: on `exp(-exp(-exp(-x)))`, 99 deep, it never finishes."""
+    from sympy import Mul, Pow, S, exp
+    from sympy.simplify.radsimp import fraction
+    if not exact:
+        return fraction(expr, exact)
+    numer, denom = [], []
+    for term in Mul.make_args(expr):
+        if term.is_commutative and (term.is_Pow or isinstance(term, exp)):
+            b, ex = term.as_base_exp()
+            if ex.is_negative:
+                if ex is S.NegativeOne:
+                    denom.append(b)
+                elif _constant(ex):
+                    denom.append(Pow(b, -ex))
+                else:
+                    numer.append(term)
+                continue
+        elif term.is_Rational and not term.is_Integer:
+            if term.p != 1:
+                numer.append(term.p)
+            denom.append(term.q)
+            continue
+        numer.append(term)
+    return Mul(*numer, evaluate=False), Mul(*denom, evaluate=False)
+
+
+def _constant(e) -> bool:
+    """Whether e has no symbol, each distinct part visited once."""
+    seen, stack = set(), [e]
+    while stack:
+        u = stack.pop()
+        if u.is_Symbol:
+            return False
+        for a in u.args:
+            if a not in seen:
+                seen.add(a)
+                stack.append(a)
+    return True
 
 
 _PRINTERS = {}
