@@ -33,12 +33,11 @@ from .errors import GradcliError
 from .insight import attach, fresh_seed, tracker_of
 from .insight.graph import dot_model, graph_model
 from .lang.runtime import FlowLog, Output
-from .render.values import to_text
+from .render.values import text_report, to_text
 from .render import graphviz, html
 from .render.diagnostics import rich_error
 from .render.formula import latex_text, text_lines
 from .render.graph import dot_text, graph_lines
-from .render.report import text_report
 from .run import Snapshot, evaluate, guard, make_session
 
 __all__ = ["load_ipython_extension", "Notebook", "Result", "Graph", "Section", "Diagnostic"]

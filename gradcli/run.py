@@ -20,7 +20,7 @@ from .autograd.tensor import Tensor
 from .errors import ExitStatus, GradcliError, InternalError, LimitError, Span
 from .lang.runtime import Options, Session, memory_limit_error
 from .render import console
-from .render.report import error_document, run_document, text_report
+from .render.values import text_report
 
 
 # ----- the session -----
@@ -235,6 +235,7 @@ def run_script(source: str, filename: str, opts: dict) -> int:
     output, grads, insight, formula = run.output, run.grads, run.insight, run.formula
     limits.lift_memory_limit()        # the run is over: reporting it is not accounted for
     if as_json:
+        from .render.report import run_document     # here, for start-up time: json, --json only
         out.write(run_document(session, output, grads, insight.get("check"), formula,
                                {k: insight[k] for k in ("graph", "explain") if k in insight}))
     elif opts.get("wrt") or opts.get("of"):
@@ -274,6 +275,7 @@ def _fail(out, session, err, as_json) -> int:
     err.__traceback__ = err.__context__ = err.__cause__ = None
     session.release(collect=isinstance(err, LimitError))
     if as_json:
+        from .render.report import error_document   # here, for start-up time: json, --json only
         out.write(error_document(err))
         out.flush()
     else:

@@ -1,34 +1,11 @@
-"""What `gradcli run` shows after a script: the output, its gradients, the JSON document."""
+"""The JSON documents of `gradcli run --json` (the text report is `values.text_report`).
+
+Imported only with --json: json and this module stay off the start path of a plain run."""
 from __future__ import annotations
 
 import numpy as np
 
 from .jsondoc import dumps, error_object, to_json_value
-
-
-def _text(value):
-    from .values import to_text   # here, for start-up time: error_document needs no autograd
-    return to_text(value)
-
-
-def text_report(output, grads, formula=None) -> list[str]:
-    """Plain lines: `name = value`, then `d name / d x = gradient` for each --wrt input, then
-    with --formula each gradient's formula (only those when a --wrt name is a free symbol)."""
-    lines = []
-    if output is not None and not (formula is not None and formula.free):
-        name = output.name or "value"
-        lines.append(f"{name} = {_indent(_text(output.value), len(name) + 3)}")
-        for x, g in grads.items():
-            head = f"d{output.name or ''}/d{x} = "
-            lines.append(head + _indent(_text(g), len(head)))
-    if formula is not None and formula.models is not None:
-        from .formula import text_lines     # here, for start-up time: --formula only
-        lines.extend(text_lines(formula.models, output.name if output else None, formula.latex))
-    return lines
-
-
-def _indent(text, n):
-    return text.replace("\n", "\n" + " " * n)
 
 
 def run_document(session, output, grads, check=None, formula=None, sections=None) -> str:

@@ -96,3 +96,25 @@ def format_value(value, conversion, spec, type_name) -> str:
         return format(plain, spec)
     except (ValueError, TypeError) as err:
         raise GValueError(f"format spec '{spec}': {err}") from None
+
+
+# ----- the report of `gradcli run` (with --json: report.py) -----
+
+def text_report(output, grads, formula=None) -> list[str]:
+    """Plain lines: `name = value`, then `d name / d x = gradient` for each --wrt input, then
+    with --formula each gradient's formula (only those when a --wrt name is a free symbol)."""
+    lines = []
+    if output is not None and not (formula is not None and formula.free):
+        name = output.name or "value"
+        lines.append(f"{name} = {_indent(to_text(output.value), len(name) + 3)}")
+        for x, g in grads.items():
+            head = f"d{output.name or ''}/d{x} = "
+            lines.append(head + _indent(to_text(g), len(head)))
+    if formula is not None and formula.models is not None:
+        from .formula import text_lines     # here, for start-up time: --formula only
+        lines.extend(text_lines(formula.models, output.name if output else None, formula.latex))
+    return lines
+
+
+def _indent(text, n):
+    return text.replace("\n", "\n" + " " * n)

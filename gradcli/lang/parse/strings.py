@@ -11,7 +11,6 @@ its own line and column, so its errors and spans point into the f-string.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from ...errors import GSyntaxError, Span
 from .. import ast as A
@@ -32,6 +31,7 @@ def _unescape(match) -> str:
     if s[0] in "01234567":
         return chr(int(s, 8))
     if s[0] == "N":
+        import unicodedata    # here, for start-up time: a C extension that only \N{...} needs
         try:
             return unicodedata.lookup(s[2:-1])
         except KeyError:
