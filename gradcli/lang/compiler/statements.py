@@ -13,9 +13,36 @@ from .. import ast as A
 from ..builtins import MODULES, TENSOR_SETTERS
 from ..semantics import bind_value, binop, iterate, list_to_tensor, subscript, truth
 from ..values import UNBOUND, Namespace, UserFunction, type_name
-from .base import BREAK, CONTINUE, RETURN, assigned_names
 
 _Tensor = Tensor
+
+# A statement's closure returns None, or one of these when control leaves it.
+BREAK, CONTINUE, RETURN = "break", "continue", "return"
+
+
+def assigned_names(body, out):
+    """Names a function body binds (its locals), not looking into nested defs."""
+    stack = list(body)
+    while stack:
+        st = stack.pop()
+        if isinstance(st, (A.Assign, A.AugAssign, A.IndexAssign)):
+            out.setdefault(st.target, len(out) + 1)
+        elif isinstance(st, A.For):
+            out.setdefault(st.target, len(out) + 1)
+            stack.extend(st.body)
+        elif isinstance(st, A.FunctionDef):
+            out.setdefault(st.name, len(out) + 1)
+        elif isinstance(st, A.Import):
+            out.setdefault(st.asname or st.module.split(".")[0], len(out) + 1)
+        elif isinstance(st, A.ImportFrom):
+            for name, asname in st.names:
+                out.setdefault(asname or name, len(out) + 1)
+        elif isinstance(st, (A.If,)):
+            stack.extend(st.body)
+            stack.extend(st.orelse)
+        elif isinstance(st, (A.While, A.With)):
+            stack.extend(st.body)
+    return out
 
 
 class StmtCompiler:
