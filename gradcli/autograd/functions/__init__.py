@@ -17,9 +17,8 @@ from .args import axes_arg, axis_arg, index_arg, shape_arg  # noqa: F401
 from .creation import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403
 from .elementwise import rdiv_number
-from .linalg import *  # noqa: F401,F403
 from .reductions import *  # noqa: F401,F403
-from .shapes import *  # noqa: F401,F403
+from .shapes import *  # noqa: F401,F403  (and linear algebra)
 from .shapes import T, stack_nested  # noqa: F401
 
 _stack_ops = SIZED      # the stack and cat ops of each number of inputs made so far

@@ -1,5 +1,6 @@
 """Shape and indexing: reshape, permute/transpose, squeeze/unsqueeze, broadcast_to/expand, stack/cat,
-getitem/setitem."""
+getitem/setitem; and linear algebra: matmul (mm, mv, dot, bmm as PyTorch records them), dot, outer,
+trace, inv, det (one module: they always load together, and a module costs start-up time)."""
 from __future__ import annotations
 
 import builtins
@@ -9,13 +10,13 @@ import numpy as np
 
 from ... import limits
 from ...errors import GIndexError, GTypeError, GValueError, ShapeError
-from ..ops import (CAT, EXPAND, INDEX, NEWAXIS, PERMUTE, RESHAPE, SELECT, SETITEM, SETITEM_INDEX,
-                  SLICE, SQUEEZE, SQUEEZE1, SQUEEZE2, STACK, TRANSPOSE, TRANSPOSE_T, UNSAFE_VIEW,
-                  UNSQUEEZE, sized)
+from ..ops import (BMM, CAT, CLONE, DET, DOT, EXPAND, INDEX, INV, MV, NEWAXIS, PERMUTE, RESHAPE,
+                  SELECT, SETITEM, SETITEM_INDEX, SLICE, SQUEEZE, SQUEEZE1, SQUEEZE2, SQUEEZE4, STACK,
+                  TRACE, TRANSPOSE, TRANSPOSE_T, UNSAFE_VIEW, UNSQUEEZE, sized)
 from ..tensor import (Tensor, _flat, apply, as_tensor, const, fmt_shape, set_nested, to_data,
                       type_name)
 from .args import _plain, axes_arg, axis_arg, index_arg, shape_arg
-from .elementwise import clone
+from .elementwise import _mm, clone, mul
 
 _bsum, _bany = builtins.sum, builtins.any
 
@@ -197,3 +198,64 @@ def setitem(x, index, value):
     x, v = as_tensor(x), as_tensor(value)
     idx, kind = index_arg(index)
     return apply(SETITEM_INDEX if kind == "index" else SETITEM, (x, v), idx)
+
+
+# ----- linear algebra -----
+
+def matmul(a, b):
+    if type(a) is Tensor and type(b) is Tensor and a.data.ndim == 2 and b.data.ndim == 2:
+        return _mm(a, b)   # the common case, fast
+    a, b = as_tensor(a), as_tensor(b)
+    na, nb = a.data.ndim, b.data.ndim
+    if na == 0 or nb == 0:
+        raise ShapeError("matmul needs tensors with at least one dimension; use * for scalars")
+    if na == nb == 1:
+        return apply(DOT, (a, b))
+    if na == 2 and nb == 1:
+        return apply(MV, (a, b))
+    if na == 1 and nb == 2:      # PyTorch: a.unsqueeze(0).mm(b).squeeze_(0)
+        return apply(SQUEEZE4, (_mm(unsqueeze(a, 0), b),), (b.data.shape[1],))
+    # batched: one product node; PyTorch's matmul folds or expands the batch, runs mm or bmm and
+    # ends in a view of the result (a copy when it folded a matrix @ batch whose matrix needs grad)
+    out = apply(BMM, (a, b))
+    if not out.requires_grad:
+        return out
+    if na == 2 and b.data.ndim > 2 and a.requires_grad:
+        return apply(CLONE, (out,))
+    return apply(UNSAFE_VIEW, (out,), out.data.shape)
+
+
+def dot(a, b):
+    a, b = as_tensor(a), as_tensor(b)
+    if a.data.ndim != 1 or b.data.ndim != 1:
+        raise ShapeError(f"dot needs two 1-d tensors, got {fmt_shape(a.shape)} and {fmt_shape(b.shape)}")
+    if a.data.shape != b.data.shape:
+        raise ShapeError(f"dot: sizes {a.data.shape[0]} and {b.data.shape[0]} differ")
+    return apply(DOT, (a, b))
+
+
+def outer(a, b):
+    a, b = flatten(as_tensor(a)), flatten(as_tensor(b))
+    return mul(unsqueeze(a, 1), unsqueeze(b, 0))
+
+
+def _square(x, name):
+    x = as_tensor(x)
+    if x.data.ndim < 2 or x.data.shape[-1] != x.data.shape[-2]:
+        raise ShapeError(f"{name} needs a square matrix, got shape {fmt_shape(x.shape)}")
+    return x
+
+
+def trace(x):
+    x = as_tensor(x)
+    if x.data.ndim != 2:
+        raise ShapeError(f"trace needs a matrix, got shape {fmt_shape(x.shape)}")
+    return apply(TRACE, (x,))
+
+
+def inv(x):
+    return apply(INV, (_square(x, "inv"),))
+
+
+def det(x):
+    return apply(DET, (_square(x, "det"),))

@@ -10,7 +10,8 @@ Each VJP is written once, as `vjp(F, g, y, p, *xs)`: `g` the gradient arriving a
 Broadcasting is undone by the engine (`Op.broadcast`), nowhere else. Each entry (`registry.Op`)
 also holds the formula text `--explain` shows, its inputs' names, its kink rule, its symbolic form
 (`--formula`) and `node_name`, PyTorch's name for the backward node. The entries are written in
-sections, one module each; `TABLE` holds them all, by name.
+sections (arith, reduce, activations and losses, shape and linear algebra: modules of two sections
+that always load together); `TABLE` holds them all, by name.
 """
 from __future__ import annotations
 
@@ -19,7 +20,5 @@ from .registry import count as _count  # noqa: F401  (symbolic.py counts as the 
 from ..kernels import sum_to as sum_to_np  # noqa: F401  (moved to kernels.py)
 from .arith import *  # noqa: F401,F403
 from .reduce import *  # noqa: F401,F403
-from .activations import *  # noqa: F401,F403
-from .losses import *  # noqa: F401,F403
-from .shape import *  # noqa: F401,F403
-from .linalg import *  # noqa: F401,F403
+from .activations import *  # noqa: F401,F403  (and the losses)
+from .shape import *  # noqa: F401,F403  (and linear algebra)
