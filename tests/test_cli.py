@@ -474,5 +474,13 @@ def test_a_run_imports_only_what_it_uses():
     mods = imported_modules("run", "samples/tutorial.g")
     assert "numpy" in mods and "gradcli.lang.parse" in mods
     unused = {"lark", "rich", "sympy", "prompt_toolkit", "pygments", "numpy.random", "hashlib",
-              "gradcli.insight", "gradcli.repl", "dataclasses"}
+              "gradcli.insight", "gradcli.repl", "dataclasses",
+              # made lazy for the cold start (issue 11): --json, \N{...} escapes
+              "json", "gradcli.render.report", "gradcli.render.jsondoc", "unicodedata"}
     assert not mods & unused, sorted(mods & unused)
+
+
+def test_json_loads_for_json():
+    """--json is where json and the JSON documents load (they are off a plain run's start path)."""
+    mods = imported_modules("run", "--json", "samples/tutorial.g")
+    assert {"json", "gradcli.render.report"} <= mods

@@ -706,6 +706,10 @@ def test_every_rule_has_a_builder_method():
         if not name.startswith("_") and not (expand1 and len(symbols) == 1):
             assert callable(getattr(Builder, name, None)), name
     assert len(lalr.RULES) == len(tables.RULES)
+    # the handlers are made on a rule's first use (start-up time): each can be made
+    for r in range(len(tables.RULES)):
+        lhs, size, delta, fn = lalr.handler(r)
+        assert lhs == lalr.rule(tables.RULES[r])[0] and lalr.RULES[r] is not None
 
 
 def test_the_committed_tables_are_generated_from_the_grammar():

@@ -28,7 +28,8 @@ from .tokens import Token, make
 __all__ = ["parse", "is_complete"]
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Compiled on first use, by re's cache: only a source that is not ASCII is searched.
+_SURROGATES = "[\ud800-\udfff]"
 
 
 def _prepare(source, file: str, first: int) -> str:
@@ -52,7 +53,7 @@ def _prepare(source, file: str, first: int) -> str:
         raise syntax_error("source code cannot contain a NUL byte (U+0000)", file,
                       source.count("\n", 0, i) + first, i - source.rfind("\n", 0, i))
     if not source.isascii():
-        bad = _SURROGATE.search(source)
+        bad = re.search(_SURROGATES, source)
         if bad:
             i = bad.start()
             line = source.count("\n", 0, i) + first

@@ -17,7 +17,7 @@ from .builder import Builder
 from .messages import unexpected
 from .tokens import Token, token_span
 
-__all__ = ["drive", "STATES", "RULES"]
+__all__ = ["drive", "handler", "STATES", "RULES"]
 
 # Opening tokens of right-nesting constructs: the nesting limit counts them on the stack.
 NEST = frozenset({"LPAR", "LSQB", "_INDENT", "UADD", "NOT", "POW", "TELSE"})
@@ -108,7 +108,18 @@ def _children(keep, size, trailing, as_list):
     return general
 
 
-RULES = tuple(map(_handler, tables.RULES))
+# Each rule's handler is made on its first reduction: making all of them at import took a
+# millisecond of every cold start, and a script uses a fraction of the grammar. `handler(r)`
+# makes one (tests make them all, so a rule without a Builder method is still found).
+RULES = [None] * len(tables.RULES)
+
+
+def handler(r: int) -> tuple:
+    """The handler of rule r (see `_handler`), made now if it is not yet."""
+    h = RULES[r]
+    if h is None:
+        h = RULES[r] = _handler(tables.RULES[r])
+    return h
 
 
 def drive(tokens, builder: Builder, info):
@@ -136,7 +147,8 @@ def drive(tokens, builder: Builder, info):
                 push_value(tok)
                 state = act
                 break
-            lhs, size, delta, fn = handlers[~act]         # reduce
+            h = handlers[~act]                            # reduce
+            lhs, size, delta, fn = h if h is not None else handler(~act)
             if size == 1:                                 # the most common case, in place
                 if fn is not None:
                     vs[-1] = fn(builder, [vs[-1]])
@@ -156,7 +168,8 @@ def drive(tokens, builder: Builder, info):
         act = states[state].get("$END")
         if act is None or act >= 0:
             raise unexpected(END_TOKEN, tokens, states[state], vs, info, builder.file)
-        lhs, size, delta, fn = handlers[~act]
+        h = handlers[~act]
+        lhs, size, delta, fn = h if h is not None else handler(~act)
         args = vs[-size:] if size else []
         if size:
             del vs[-size:]

@@ -19,8 +19,9 @@ __all__ = ["literal_parts"]
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "\n": "",
             "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
-_ESCAPE_RE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}\n]*\}|[0-7]{1,3}|.)",
-                        re.S)
+# Compiled on first use, by re's cache: most scripts have no backslash in a string, and compiling
+# a regex is start-up time.
+_ESCAPE = r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}\n]*\}|[0-7]{1,3}|.)"
 _CLOSING = {")": "(", "]": "[", "}": "{"}
 
 
@@ -75,7 +76,7 @@ class _Literal:
         if self.raw or "\\" not in s:
             return s
         out, last = [], 0
-        for m in _ESCAPE_RE.finditer(s):
+        for m in re.finditer(_ESCAPE, s, re.S):
             try:
                 decoded = _unescape(m)
             except ValueError:
