@@ -475,8 +475,9 @@ def test_a_run_imports_only_what_it_uses():
     assert "numpy" in mods and "gradcli.lang.parse" in mods
     unused = {"lark", "rich", "sympy", "prompt_toolkit", "pygments", "numpy.random", "hashlib",
               "gradcli.insight", "gradcli.repl", "dataclasses",
-              # made lazy for the cold start (issue 11): --json, \N{...} escapes
-              "json", "gradcli.render.report", "gradcli.render.jsondoc", "unicodedata"}
+              # made lazy for the cold start (issue 11): --json, \N{...} escapes, jacobian/hessian
+              "json", "gradcli.render.report", "gradcli.render.jsondoc", "unicodedata",
+              "gradcli.autograd.functional"}
     assert not mods & unused, sorted(mods & unused)
 
 

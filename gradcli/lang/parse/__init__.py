@@ -2,7 +2,7 @@
 
 The pieces, in the order a text meets them:
 
-* `scanner.py`: the text -> `Token`s (`tokens.py`), with INDENT/DEDENT from the indentation.
+* `scanner.py`: the text -> `Token`s, with INDENT/DEDENT from the indentation.
 * `lalr.py`: the LALR(1) driver over `tables.py`, which `scripts/gen_parse_tables.py` generates
   from grammar/g.lark with Lark at build time (a test checks it is current): nothing here
   imports Lark. Lark's own pipeline (its lexer, Indenter, tree and Transformer) parses the
@@ -22,8 +22,7 @@ from .. import ast as A
 from .builder import Builder
 from .lalr import drive
 from .messages import eof_pos
-from .scanner import scan, show_char, syntax_error
-from .tokens import Token, make
+from .scanner import Token, make, scan, show_char, syntax_error
 
 __all__ = ["parse", "is_complete"]
 

@@ -10,7 +10,7 @@ from ...errors import GSyntaxError, Span
 from .. import ast as A
 from .messages import clip, nesting_limit
 from .strings import literal_parts
-from .tokens import Token, token_end
+from .scanner import Token, token_end
 
 __all__ = ["Builder", "PRECEDENCE"]
 

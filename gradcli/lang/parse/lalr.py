@@ -15,7 +15,7 @@ from operator import itemgetter
 from . import tables
 from .builder import Builder
 from .messages import unexpected
-from .tokens import Token, token_span
+from .scanner import Token, token_span
 
 __all__ = ["drive", "handler", "STATES", "RULES"]
 

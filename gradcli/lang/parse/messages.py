@@ -8,7 +8,7 @@ Python constructs G does not have. An error at the end of the input is marked as
 from __future__ import annotations
 
 from ...errors import GSyntaxError, LimitError, Span
-from .tokens import Token, token_span
+from .scanner import Token, token_span
 
 __all__ = ["unexpected", "nesting_limit", "eof_pos", "clip"]
 
