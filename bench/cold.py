@@ -16,6 +16,11 @@ medians over the rounds, with the ratio of the medians to the first contender's.
 
 The modules column counts `sys.modules` at the end of one run (all / gradcli's own), the run made
 as `python -m gradcli` makes it (runpy), with the same environment.
+
+`--instructions` adds the instructions of one run of each (Valgrind's cachegrind, `I refs`),
+deterministic where times are not: PYTHONHASHSEED=0 and OPENBLAS_NUM_THREADS=1 (OpenBLAS's idle
+threads spin for as long as they like), bytecode cached. Two trees whose times differ by less
+than the noise of a shared machine (a few %) still differ in their instructions.
 """
 from __future__ import annotations
 
@@ -80,13 +85,29 @@ def modules(tree, args, cwd):
     return int(every), int(own)
 
 
+def instructions(tree, args, cwd):
+    """Instructions of one run under cachegrind (see the module's docstring)."""
+    env = dict(environment(tree), PYTHONHASHSEED="0", OPENBLAS_NUM_THREADS="1")
+    p = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                        sys.executable, "-m", "gradcli", *args], env=env, cwd=cwd,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    refs = [ln for ln in p.stderr.splitlines() if "I refs:" in ln or "I   refs:" in ln]
+    if p.returncode != 0 or not refs:
+        sys.exit(f"{tree}: valgrind failed:\n{p.stderr[-2000:]}")
+    return int(refs[-1].rsplit(None, 1)[1].replace(",", ""))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("trees", nargs="+", help="git revisions or checkout paths (the first is the reference)")
     ap.add_argument("--runs", type=int, default=25, help="rounds (default 25)")
     ap.add_argument("--script", default=os.path.join(REPO, "samples", "tutorial.g"),
                     help="the G script to run (default samples/tutorial.g)")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count the instructions of one run of each (needs valgrind)")
     a = ap.parse_args(argv)
+    if a.instructions and not shutil.which("valgrind"):
+        sys.exit("--instructions needs valgrind")
     trees = [tree_of(t) for t in a.trees]
     scratch = tempfile.mkdtemp(prefix="gradcli-cold-")
     try:
@@ -94,6 +115,7 @@ def main(argv=None):
         shutil.copy(a.script, script)
         args = ["run", script]
         counts = {path: modules(path, args, scratch) for path, _ in trees}   # also the warm-up
+        irefs = {path: instructions(path, args, scratch) for path, _ in trees} if a.instructions else {}
         times = {path: [] for path, _ in trees}
         for r in range(a.runs):
             k = r % len(trees)
@@ -106,11 +128,14 @@ def main(argv=None):
            for p, ts in times.items()}
     print(f"gradcli run {os.path.basename(a.script)}: {a.runs} rounds, medians; "
           f"python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f}")
-    print(f"{'tree':<28} {'wall ms':>8} {'CPU ms':>8} {'wall ×':>7} {'CPU ×':>7} {'modules':>8} {'gradcli':>8}")
+    more = f" {'instructions':>13} {'×':>6}" if irefs else ""
+    print(f"{'tree':<28} {'wall ms':>8} {'CPU ms':>8} {'wall ×':>7} {'CPU ×':>7} {'modules':>8} {'gradcli':>8}"
+          + more)
     for path, label in trees:
         w, c = med[path]
+        more = f" {irefs[path]:13,d} {irefs[path] / irefs[ref]:6.4f}" if irefs else ""
         print(f"{label:<28} {1000 * w:8.1f} {1000 * c:8.1f} {w / med[ref][0]:7.3f} "
-              f"{c / med[ref][1]:7.3f} {counts[path][0]:8d} {counts[path][1]:8d}")
+              f"{c / med[ref][1]:7.3f} {counts[path][0]:8d} {counts[path][1]:8d}" + more)
 
 
 if __name__ == "__main__":

@@ -13,8 +13,7 @@ import click
 from click.core import ParameterSource
 
 from . import __version__
-from .errors import ExitStatus
-from .quiet import quiet
+from .errors import ExitStatus, quiet
 
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)(i?[bB])?\s*$")

@@ -2,9 +2,14 @@
 
 Every error that reaches the user is one of these; `render/diagnostics.py` renders them and
 `cli.py` maps them to exit statuses. The autograd engine raises them too (ShapeError, GradError …)
-with no span; the language runtime attaches the span of the expression that failed.
+with no span; the language runtime attaches the span of the expression that failed. And no
+Python or NumPy warning ever reaches the user either: `quiet()`, at the end.
 """
 from __future__ import annotations
+
+import contextlib
+import sys
+import warnings
 
 
 class Span:
@@ -127,3 +132,31 @@ class ExitStatus:
     ERROR = 1          # an error in the script, or a failed --check
     USAGE = 2          # a usage error of the command line (click's own code)
     INTERRUPTED = 130  # Ctrl-C
+
+
+# ----- quiet() -----
+# No Python or NumPy warning ever reaches a user (LANGUAGE.md §5, §11).
+#
+# Arithmetic is IEEE: `1/0` is inf, `log(0)` is -inf, `ones(0).mean()` is nan, and none of them
+# warns. Rather than guard each numpy call that may warn — floating-point errors (divide, overflow,
+# invalid, underflow) and the `warnings.warn` of reductions (`Mean of empty slice`, `Degrees of
+# freedom <= 0`) — everything gradcli runs for a user goes through `quiet()`: the command line
+# enters it for a whole command (a run and its report, piped mode, the REPL), and a Session for
+# every program it runs, for `--set` and for the gradients (so a host such as a notebook is covered
+# too, whatever its numpy error state). It holds even when the user's Python turns warnings into
+# errors (`python -W error`, `PYTHONWARNINGS`).
+
+@contextlib.contextmanager
+def quiet():
+    """Inside: no warning is shown or raised, and numpy's floating-point errors are ignored.
+
+    numpy is not imported here (`gradcli --help` must not pay for it): when it is not loaded yet,
+    the engine turns its floating-point errors off as it loads it (autograd/tensor.py)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        np = sys.modules.get("numpy")
+        if np is None:
+            yield
+            return
+        with np.errstate(all="ignore"):
+            yield

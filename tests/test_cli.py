@@ -451,14 +451,14 @@ def test_directory_as_file_is_a_usage_error(tmp_path):
 
 # ----- start-up: what a command imports (the cold start, issue 12) -----
 
-def imported_modules(*args):
+def imported_modules(*args, status=0):
     """The modules `gradcli ARGS` imports, read from `python -X importtime` (run as the console
-    script runs: cli.entry with the real argv)."""
+    script runs: cli.entry with the real argv), which exits with `status`."""
     code = f"import sys; sys.argv = ['gradcli', *{list(args)!r}]\nfrom gradcli.cli import entry\nentry()"
     proc = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True,
                           encoding="utf-8", env=env(), cwd=os.path.dirname(os.path.dirname(__file__)),
                           timeout=60)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.returncode == status, proc.stderr[-2000:]
     return {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
             if line.startswith("import time:") and line.count("|") == 2}
 
@@ -475,10 +475,21 @@ def test_a_run_imports_only_what_it_uses():
     assert "numpy" in mods and "gradcli.lang.parse" in mods
     unused = {"lark", "rich", "sympy", "prompt_toolkit", "pygments", "numpy.random", "hashlib",
               "gradcli.insight", "gradcli.repl", "dataclasses",
-              # made lazy for the cold start (issue 11): --json, \N{...} escapes, jacobian/hessian
+              # made lazy for the cold start (issue 11): --json, \N{...} escapes, jacobian/hessian,
+              # torch.nn.functional, syntax errors' words, string literals; signal.py's enums
               "json", "gradcli.render.report", "gradcli.render.jsondoc", "unicodedata",
-              "gradcli.autograd.functional"}
+              "gradcli.autograd.functional", "gradcli.autograd.nn", "gradcli.lang.parse.messages",
+              "gradcli.lang.parse.strings", "signal"}
     assert not mods & unused, sorted(mods & unused)
+
+
+def test_lazy_parts_load_when_used():
+    """What a plain run leaves out loads when a script needs it: torch.nn.functional, a string
+    literal, a syntax error's words."""
+    mods = imported_modules("run", "-e", 'import torch.nn.functional as F; print("a"); y = F.relu(ones(2))')
+    assert {"gradcli.autograd.nn", "gradcli.lang.parse.strings"} <= mods
+    mods = imported_modules("run", "-e", "y = (1 +", status=1)
+    assert "gradcli.lang.parse.messages" in mods
 
 
 def test_json_loads_for_json():

@@ -2,7 +2,6 @@
 from . import ops  # noqa: F401  (import first: functions builds on the table)
 from .engine import backward, grad
 from .functions import *  # noqa: F401,F403
-from . import nn  # noqa: F401  (torch.nn.functional's losses and activations)
 from .tensor import Node, Tensor, enable_grad, is_grad_enabled, mode, no_grad
 
 __all__ = ["Tensor", "Node", "backward", "grad", "grad_of", "jacobian", "hessian", "no_grad",

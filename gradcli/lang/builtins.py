@@ -11,7 +11,6 @@ import math
 
 from .. import autograd as ag
 from ..autograd import functions as fn
-from ..autograd import nn
 from ..autograd.tensor import Node, Tensor, as_int, as_tensor, const
 from ..errors import GNameError, GradError
 from . import builtin_functions as F
@@ -79,10 +78,15 @@ def session_builtins(print_text, show_graph) -> dict:
 
 
 _dtypes = {n: DType(n) for n in ("float", "float32", "float64", "double", "float16", "half")}
-_functional = Namespace("torch.nn.functional", {
-    **{n: BUILTINS[n] for n in ("relu", "sigmoid", "tanh")},
-    **{n: _wrap(n, getattr(nn, n)) for n in nn.__all__},
-})
+
+
+def _functional_members():
+    from ..autograd import nn   # here, for start-up time: torch.nn.functional is loaded when used
+    return {**{n: BUILTINS[n] for n in ("relu", "sigmoid", "tanh")},
+            **{n: _wrap(n, getattr(nn, n)) for n in nn.__all__}}
+
+
+_functional = Namespace("torch.nn.functional", _functional_members)
 _nn = Namespace("torch.nn", {"functional": _functional})
 _autograd = Namespace("torch.autograd", {
     "grad": _wrap("torch.autograd.grad", F.torch_grad), "Variable": BUILTINS["Variable"],

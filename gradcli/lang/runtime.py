@@ -13,10 +13,9 @@ import sys
 
 from .. import autograd as ag
 from .. import limits
-from ..quiet import quiet
 from ..autograd import functions as fn
 from ..autograd.tensor import Tensor, const, mode
-from ..errors import GNameError, GradcliError, GradError, GSyntaxError, LimitError, Span
+from ..errors import GNameError, GradcliError, GradError, GSyntaxError, LimitError, Span, quiet
 from .builtins import BUILTINS, session_builtins
 from .values import Number, type_name
 

@@ -49,13 +49,20 @@ set_repr(to_text)    # every Tensor's repr(), in f-strings and messages too: PyT
 
 
 class Namespace:
-    """A module-like table of names (`torch`, `torch.autograd`)."""
+    """A module-like table of names (`torch`, `torch.autograd`). `members` is a dict, or a
+    function making it on first use (a module a script rarely imports need not load at start)."""
 
-    __slots__ = ("name", "members")
+    __slots__ = ("name", "_members")
 
     def __init__(self, name, members):
         self.name = name
-        self.members = members
+        self._members = members
+
+    @property
+    def members(self) -> dict:
+        if not isinstance(self._members, dict):
+            self._members = self._members()
+        return self._members
 
     def __repr__(self):
         return f"<module '{self.name}'>"

@@ -21,8 +21,7 @@ from ...errors import GSyntaxError, LimitError
 from .. import ast as A
 from .builder import Builder
 from .lalr import drive
-from .messages import eof_pos
-from .scanner import Token, make, scan, show_char, syntax_error
+from .scanner import Token, eof_pos, make, scan, show_char, syntax_error
 
 __all__ = ["parse", "is_complete"]
 

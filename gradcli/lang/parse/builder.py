@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from ...errors import GSyntaxError, Span
 from .. import ast as A
-from .messages import clip, nesting_limit
-from .strings import literal_parts
 from .scanner import Token, token_end
 
 __all__ = ["Builder", "PRECEDENCE"]
@@ -74,6 +72,7 @@ class Builder:
         return Span(self.file, a.line, a.column, u[2], u[3] + len(u[1]))
 
     def limit(self, span: Span):
+        from .messages import nesting_limit     # here, for start-up time: messages are for errors
         return nesting_limit(self.max_nesting, span)
 
     # ----- atoms and postfix -----
@@ -89,10 +88,12 @@ class Builder:
             is_int = text.isdecimal() and value.is_integer()
             return A.Num(self.tspan(c[0]), value, is_int)
         except ValueError:        # cannot happen for NUMBER's pattern; keep the promise anyway
+            from .messages import clip      # here, for start-up time: messages are for errors
             raise GSyntaxError(f"invalid number {clip(c[0][1])}", self.tspan(c[0])) from None
 
     def string(self, c):
         """One string, or several written side by side ("a" "b" is "ab", as in Python)."""
+        from .strings import literal_parts  # here, for start-up time: many scripts have no string
         parts = []
         for t in c:
             for p in literal_parts(t, self.file, self.fexpr):

@@ -14,7 +14,6 @@ from operator import itemgetter
 
 from . import tables
 from .builder import Builder
-from .messages import unexpected
 from .scanner import Token, token_span
 
 __all__ = ["drive", "handler", "STATES", "RULES"]
@@ -120,6 +119,12 @@ def handler(r: int) -> tuple:
     if h is None:
         h = RULES[r] = _handler(tables.RULES[r])
     return h
+
+
+def unexpected(*args):
+    """The error in words (messages.unexpected); messages.py is imported then, for start-up time."""
+    from .messages import unexpected as in_words
+    return in_words(*args)
 
 
 def drive(tokens, builder: Builder, info):

@@ -8,9 +8,9 @@ Python constructs G does not have. An error at the end of the input is marked as
 from __future__ import annotations
 
 from ...errors import GSyntaxError, LimitError, Span
-from .scanner import Token, token_span
+from .scanner import Token, eof_pos, token_span
 
-__all__ = ["unexpected", "nesting_limit", "eof_pos", "clip"]
+__all__ = ["unexpected", "nesting_limit", "clip"]
 
 
 def nesting_limit(max_nesting: int, span: Span) -> LimitError:
@@ -78,12 +78,6 @@ def _header(vs, through_colon: bool):
             elif not through_colon and kind in ("COLON", "SEMICOLON", "_NEWLINE"):
                 return None
     return None
-
-
-def eof_pos(text: str, first: int) -> tuple:
-    """(line, column) just after the last non-blank character: where 'end of input' is shown."""
-    n = len(text.rstrip())
-    return text.count("\n", 0, n) + first, n - text.rfind("\n", 0, n)
 
 
 def unexpected(tok, tokens, row, vs, info, file: str) -> GSyntaxError:

@@ -15,7 +15,7 @@ from ...errors import GSyntaxError, Span
 from .tables import IGNORE, KEYWORDS, TERMINALS
 
 __all__ = ["scan", "ScanInfo", "OPERAND_END", "syntax_error", "show_char", "Token", "make", "token_span",
-           "token_end"]
+           "token_end", "eof_pos"]
 
 
 # ----- tokens: what the scanner hands the LALR driver, and the builder finds among the children -----
@@ -57,6 +57,12 @@ def token_end(tok: Token) -> tuple:
     if nl < 0:
         return tok[2], tok[3] + len(value)
     return tok[2] + value.count("\n"), len(value) - nl
+
+
+def eof_pos(text: str, first: int) -> tuple:
+    """(line, column) just after the last non-blank character: where 'end of input' is shown."""
+    n = len(text.rstrip())
+    return text.count("\n", 0, n) + first, n - text.rfind("\n", 0, n)
 
 
 # ----- the scanner -----
