@@ -174,3 +174,24 @@ def test_formula_at_the_point_equals_pytorch(name, of, wrt):
     torch_grad = [float(v) for v in _NUMBER.findall(" ".join(printed[start:]))]
     assert f.ravel().tolist() == pytest.approx(torch_grad, rel=1e-4, abs=1e-4)   # printed to 4 digits
     assert not math.isnan(f.sum())
+
+
+# ----- kinks at the run's point (LANGUAGE.md §8; issue 13): the formula equals the numbers there -----
+
+@pytest.mark.parametrize("program,expected", [
+    ("x = tensor([1.0, 1.0, 1.0]); y = max(x)", [1 / 3] * 3),                  # a tie of 3: 1/k each
+    ("x = tensor([[2.0, 2.0], [2.0, 1.0]]); y = tanh(min(-x))", [-(1 - math.tanh(-2) ** 2) / 3] * 3 + [0]),
+    ("x = tensor([2.0, -2.0, 2.0, 1.0]); y = norm(x, p=inf)", [1 / 3, -1 / 3, 1 / 3, 0]),
+    ("x = tensor([0.0, 0.0]); y = norm(x)", [0, 0]),                            # the zero vector: 0
+    ("x = tensor([0.0, 0.0, 0.0]); y = exp(norm(x * 2)) + norm(x, p=3)", [0, 0, 0]),
+    ("x = tensor([[0.0, 0.0], [3.0, 4.0]]); y = sum(norm(x, axis=1))", [0, 0, 0.6, 0.8]),
+])
+def test_formula_at_a_kink_equals_the_numeric_gradient(program, expected):
+    status, doc = run(program, wrt=["x"])
+    assert status == 0, doc
+    entry = doc["formula"]["x"]
+    assert entry["verified"] is True, entry
+    grad = np.asarray(doc["gradients"]["x"], dtype=float).ravel()
+    assert grad.tolist() == pytest.approx(expected, abs=1e-12)
+    f = np.asarray(evaluate(parse(entry["expr"]), sym_point("x", doc["variables"]["x"]["value"])))
+    assert f.ravel().tolist() == pytest.approx(expected, abs=1e-12)

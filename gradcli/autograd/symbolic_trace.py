@@ -11,6 +11,7 @@ import numpy as np
 import sympy as sp
 
 from .symbolic import SymF, symbols, tell_finite
+from .symbolic_kinks import at_kink
 from .tensor import Node
 
 
@@ -132,6 +133,7 @@ class Builder:
         form = self.S.arr(node.op.sym(self.S, node.params,
                                       *[v if h is None else h for v, h in zip(vals, holes)]))
         back = {h[k]: v[k] for h, v in zip(holes, vals) if h is not None for k in np.ndindex(*h.shape)}
+        kink = at_kink(node)                # §8 at a tie of 3+ or a zero norm: symbolic_kinks.py
         out = np.empty(form.shape + xshape, dtype=object)
         for o in np.ndindex(*form.shape):
             f = form[o]
@@ -146,6 +148,8 @@ class Builder:
                     d = _local(f, h[k])
                     if d == 0:
                         continue
+                    if kink is not None:
+                        d = kink(f, d)
                     d = d.xreplace(back)
                     tk = t[k]
                     for j, tj in enumerate(tk.flat if isinstance(tk, np.ndarray) else (tk,)):
