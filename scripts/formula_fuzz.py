@@ -244,6 +244,9 @@ def _number(v):
 
 
 def _close(a, b):
+    """a (the formula's value: a float, or "zoo") against b (the numeric gradient)."""
+    if a == "zoo":              # SymPy's unsigned infinity (1/0): either IEEE infinity
+        return math.isinf(b)
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) and math.isnan(b)
     if math.isinf(a) or math.isinf(b):
@@ -251,17 +254,23 @@ def _close(a, b):
     return abs(a - b) <= 1e-8 + 1e-6 * abs(b)
 
 
+SPECIAL = Counter()          # how often a formula's value at the point is zoo or not real
+
+
 def _value(e, point):
+    """e at the point: (a float, "zoo" or NaN for a value that is not real, None or why not)."""
     import sympy as sp
     v = sp.N(e.xreplace(point))
-    if v is sp.zoo:     # complex infinity: no real number (complex() would make it nan)
-        return math.nan, "zoo (complex infinity) at the point"
+    if v is sp.zoo:
+        SPECIAL["zoo"] += 1
+        return "zoo", None
     try:
         c = complex(v)
     except TypeError:
         return math.nan, f"not a number at the point: {v}"
     if abs(c.imag) > 1e-9 * max(1.0, abs(c.real)):
-        return math.nan, f"complex at the point: {c}"
+        SPECIAL["not real"] += 1          # sqrt'(-1): IEEE's NaN
+        return math.nan, None
     return c.real, None
 
 
@@ -384,7 +393,8 @@ def main():
         print(source + f"# args: {args} free: {free}")
         return
     counts, found = fuzz(a.n, a.seconds, a.seed, a.out, log=lambda m: print(m, flush=True))
-    print(f"total {sum(counts.values())}: {dict(counts)}; {len(found)} failures in {a.out}")
+    print(f"total {sum(counts.values())}: {dict(counts)}; formula values at the point that were "
+          f"{dict(SPECIAL)}; {len(found)} failures in {a.out}")
     sys.exit(1 if found else 0)
 
 

@@ -125,9 +125,9 @@ class Builder:
         vals = [self.value(u, s) for u, s in ins]
         holes, n = [], 0
         for v, t in zip(vals, ts):          # the same placeholders at every node: local
-            if t is None:                   # derivatives of equal forms are computed once
-                holes.append(None)
-                continue
+            if t is None and not _nan(v):   # derivatives of equal forms are computed once
+                holes.append(None)          # (a NaN constant too: SymPy's x*nan is nan, whose
+                continue                    # derivative would be 0, where IEEE's is nan)
             holes.append(_holes(n, v.shape))
             n += v.size
         form = self.S.arr(node.op.sym(self.S, node.params,
@@ -140,7 +140,7 @@ class Builder:
             free = f.free_symbols
             terms = [[] for _ in range(int(np.prod(xshape, dtype=int)))]
             for h, t in zip(holes, ts):
-                if h is None:
+                if h is None or t is None:
                     continue
                 for k in np.ndindex(*h.shape):
                     if h[k] not in free:
@@ -185,6 +185,11 @@ def _local(f, h):
             _LOCAL.clear()
         d = _LOCAL[key] = drop_impulses(sp.diff(f, h))
     return d
+
+
+def _nan(v):
+    """Whether a constant input holds a NaN."""
+    return any(e is sp.nan for e in v.flat)
 
 
 def _zeros(shape):
