@@ -205,6 +205,7 @@ def test_formula_at_a_kink_equals_the_numeric_gradient(program, expected):
     ("x = -1.0; y = sqrt(x)", math.nan),         # -I/2: not a real number, IEEE's NaN
     ("x = 2.0; y = x * sqrt(-1) + x**2", math.nan),   # a NaN constant: x*nan's derivative is nan, not 0
     ("x = tensor([1.0, 2.0]); y = sum(x * tensor([nan, 1.0]))", [math.nan, 1.0]),
+    ("x = tensor([0.3, -1.7]); y = ((2 / 0) - sum(x)) + sum(x)", [0.0, 0.0]),   # oo - x was oo: 1, not 0
     # a constant 0 divides: zoo*x_0*… + zoo*cos(x_0)… is nan at 0, as the numbers; simplified to
     # zoo*(x_0*… + cos(x_0)) it was zoo (algebra with infinities is not sound: not simplified)
     ("x = tensor([0.0, 0.0, 0.0])\ny = exp(relu(x)) @ (cos(x) * (x / tensor([0.0, -1.0, 2.0])))",

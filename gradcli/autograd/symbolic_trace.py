@@ -125,9 +125,9 @@ class Builder:
         vals = [self.value(u, s) for u, s in ins]
         holes, n = [], 0
         for v, t in zip(vals, ts):          # the same placeholders at every node: local
-            if t is None and not _nan(v):   # derivatives of equal forms are computed once
-                holes.append(None)          # (a NaN constant too: SymPy's x*nan is nan, whose
-                continue                    # derivative would be 0, where IEEE's is nan)
+            if t is None and not _special(v):   # derivatives of equal forms are computed once
+                holes.append(None)      # (a NaN or infinite constant too: SymPy's x*nan is nan and
+                continue                # oo - x is oo, whose derivatives are 0, IEEE's nan and -1)
             holes.append(_holes(n, v.shape))
             n += v.size
         form = self.S.arr(node.op.sym(self.S, node.params,
@@ -187,9 +187,12 @@ def _local(f, h):
     return d
 
 
-def _nan(v):
-    """Whether a constant input holds a NaN."""
-    return any(e is sp.nan for e in v.flat)
+_SPECIAL = (sp.nan, sp.oo, -sp.oo, sp.zoo)
+
+
+def _special(v):
+    """Whether a constant input holds a NaN or an infinity."""
+    return any(e in _SPECIAL for e in v.flat)
 
 
 def _zeros(shape):
