@@ -114,6 +114,24 @@ def test_free_symbol_value_needed_is_a_value_error_naming_set(program, column):
     assert err["line"] is not None
 
 
+def test_print_of_a_value_computed_from_a_free_symbol_shows_its_formula():
+    # issue 13: it has no numbers, so print, repr and f-strings show it in the symbols, not nan
+    program = ("y = x**2\nprint(y)\nprint(f'v={y} {x}')\nz = x * tensor([1.0, 0.5]) * w\n"
+               "print(z, stack([z, z]))\ny")
+    status, doc, _ = run_json("-e", program, "--wrt", "x", "--wrt", "w", "--set", "w=2", "--formula")
+    assert status == 0, doc
+    assert doc["printed"] == ["tensor(x**2, grad_fn=<PowBackward0>)", "v=x**2 x",
+                              "tensor([2*x, x], grad_fn=<MulBackward0>) tensor([[2*x, x],",
+                              "        [2*x, x]], grad_fn=<StackBackward0>)"]
+    assert "nan" not in json.dumps(doc["printed"]) and doc["output"]["value"] is None
+    status, doc, _ = run_json("-e", "y = sin(x)\nprint(f'{y:.3f}')", "--wrt", "x", "--formula")
+    assert status == 1 and doc["error"]["kind"] == "ValueError" and doc["error"]["line"] == 2
+    assert "--set x=VALUE" in doc["error"]["message"]
+    proc = gradcli("--wrt", "x", "--formula", input="y = x**3\nprint(y)\nprint(f'{y / 2}')\n")
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert proc.stdout.splitlines() == ["tensor(x**3, grad_fn=<PowBackward0>)", "x**3/2"]
+
+
 def test_free_symbol_error_text_has_the_line():
     proc = gradcli("run", "-e", "y = x*2; while y < 1000: y = y*2", "--wrt", "x", "--formula")
     assert proc.returncode == 1 and "ValueError" in proc.stderr and "--set x=VALUE" in proc.stderr

@@ -174,3 +174,55 @@ def test_formula_at_the_point_equals_pytorch(name, of, wrt):
     torch_grad = [float(v) for v in _NUMBER.findall(" ".join(printed[start:]))]
     assert f.ravel().tolist() == pytest.approx(torch_grad, rel=1e-4, abs=1e-4)   # printed to 4 digits
     assert not math.isnan(f.sum())
+
+
+# ----- kinks at the run's point (LANGUAGE.md §8; issue 13): the formula equals the numbers there -----
+
+@pytest.mark.parametrize("program,expected", [
+    ("x = tensor([1.0, 1.0, 1.0]); y = max(x)", [1 / 3] * 3),                  # a tie of 3: 1/k each
+    ("x = tensor([[2.0, 2.0], [2.0, 1.0]]); y = tanh(min(-x))", [-(1 - math.tanh(-2) ** 2) / 3] * 3 + [0]),
+    ("x = tensor([2.0, -2.0, 2.0, 1.0]); y = norm(x, p=inf)", [1 / 3, -1 / 3, 1 / 3, 0]),
+    ("x = tensor([0.0, 0.0]); y = norm(x)", [0, 0]),                            # the zero vector: 0
+    ("x = tensor([0.0, 0.0, 0.0]); y = exp(norm(x * 2)) + norm(x, p=3)", [0, 0, 0]),
+    ("x = tensor([[0.0, 0.0], [3.0, 4.0]]); y = sum(norm(x, axis=1))", [0, 0, 0.6, 0.8]),
+])
+def test_formula_at_a_kink_equals_the_numeric_gradient(program, expected):
+    status, doc = run(program, wrt=["x"])
+    assert status == 0, doc
+    entry = doc["formula"]["x"]
+    assert entry["verified"] is True, entry
+    grad = np.asarray(doc["gradients"]["x"], dtype=float).ravel()
+    assert grad.tolist() == pytest.approx(expected, abs=1e-12)
+    f = np.asarray(evaluate(parse(entry["expr"]), sym_point("x", doc["variables"]["x"]["value"])))
+    assert f.ravel().tolist() == pytest.approx(expected, abs=1e-12)
+
+
+# ----- singular points (found by scripts/formula_fuzz.py) -----
+
+@pytest.mark.parametrize("program,grad", [
+    ("x = 0.0; y = sqrt(x)", math.inf),          # 1/(2*sqrt(x)) is zoo at 0: either infinity
+    ("x = 2.0; y = (x - 2) ** -1", -math.inf),
+    ("x = -1.0; y = sqrt(x)", math.nan),         # -I/2: not a real number, IEEE's NaN
+    ("x = 2.0; y = x * sqrt(-1) + x**2", math.nan),   # a NaN constant: x*nan's derivative is nan, not 0
+    ("x = tensor([1.0, 2.0]); y = sum(x * tensor([nan, 1.0]))", [math.nan, 1.0]),
+    ("x = tensor([0.3, -1.7]); y = ((2 / 0) - sum(x)) + sum(x)", [0.0, 0.0]),   # oo - x was oo: 1, not 0
+    # a constant 0 divides: zoo*x_0*… + zoo*cos(x_0)… is nan at 0, as the numbers; simplified to
+    # zoo*(x_0*… + cos(x_0)) it was zoo (algebra with infinities is not sound: not simplified)
+    ("x = tensor([0.0, 0.0, 0.0])\ny = exp(relu(x)) @ (cos(x) * (x / tensor([0.0, -1.0, 2.0])))",
+     [math.nan, -1.0, 0.5]),
+])
+def test_formula_at_a_singular_point_matches_the_numbers(program, grad):
+    status, doc = run(program, wrt=["x"])
+    assert status == 0, doc
+    assert doc["formula"]["x"]["verified"] is True, doc["formula"]["x"]
+    got = np.asarray([{"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}.get(v, v)
+                      for v in np.ravel(np.asarray(doc["gradients"]["x"], dtype=object))], dtype=float)
+    assert np.array_equal(got, np.ravel(np.asarray(grad, dtype=float)), equal_nan=True)
+    exprs = np.ravel(np.asarray(doc["formula"]["x"]["expr"], dtype=object))
+    point = sym_point("x", doc["variables"]["x"]["value"])
+    for e, g in zip(exprs, got):
+        v = sp.N(sp.sympify(e).subs(point))
+        if math.isnan(g):
+            assert v is sp.nan or (v is not sp.zoo and not v.is_real), (e, v)
+        elif math.isinf(g):
+            assert v in (sp.zoo, sp.oo if g > 0 else -sp.oo), (e, v)

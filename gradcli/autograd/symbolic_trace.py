@@ -11,6 +11,7 @@ import numpy as np
 import sympy as sp
 
 from .symbolic import SymF, symbols, tell_finite
+from .symbolic_kinks import at_kink
 from .tensor import Node
 
 
@@ -124,21 +125,22 @@ class Builder:
         vals = [self.value(u, s) for u, s in ins]
         holes, n = [], 0
         for v, t in zip(vals, ts):          # the same placeholders at every node: local
-            if t is None:                   # derivatives of equal forms are computed once
-                holes.append(None)
-                continue
+            if t is None and not _special(v):   # derivatives of equal forms are computed once
+                holes.append(None)      # (a NaN or infinite constant too: SymPy's x*nan is nan and
+                continue                # oo - x is oo, whose derivatives are 0, IEEE's nan and -1)
             holes.append(_holes(n, v.shape))
             n += v.size
         form = self.S.arr(node.op.sym(self.S, node.params,
                                       *[v if h is None else h for v, h in zip(vals, holes)]))
         back = {h[k]: v[k] for h, v in zip(holes, vals) if h is not None for k in np.ndindex(*h.shape)}
+        kink = at_kink(node)                # §8 at a tie of 3+ or a zero norm: symbolic_kinks.py
         out = np.empty(form.shape + xshape, dtype=object)
         for o in np.ndindex(*form.shape):
             f = form[o]
             free = f.free_symbols
             terms = [[] for _ in range(int(np.prod(xshape, dtype=int)))]
             for h, t in zip(holes, ts):
-                if h is None:
+                if h is None or t is None:
                     continue
                 for k in np.ndindex(*h.shape):
                     if h[k] not in free:
@@ -146,6 +148,8 @@ class Builder:
                     d = _local(f, h[k])
                     if d == 0:
                         continue
+                    if kink is not None:
+                        d = kink(f, d)
                     d = d.xreplace(back)
                     tk = t[k]
                     for j, tj in enumerate(tk.flat if isinstance(tk, np.ndarray) else (tk,)):
@@ -181,6 +185,14 @@ def _local(f, h):
             _LOCAL.clear()
         d = _LOCAL[key] = drop_impulses(sp.diff(f, h))
     return d
+
+
+_SPECIAL = (sp.nan, sp.oo, -sp.oo, sp.zoo)
+
+
+def _special(v):
+    """Whether a constant input holds a NaN or an infinity."""
+    return any(e in _SPECIAL for e in v.flat)
 
 
 def _zeros(shape):

@@ -47,8 +47,8 @@ class Recorder:
         self.tests = []       # the first KEPT_TESTS (tensor, truth value taken)
         self.n_tests = 0
         self.last = None
-        self.free = {}
-        self.seq0 = next(_seq)     # node numbers count down: the run's nodes are those below        # NAME -> its placeholder leaf
+        self.free = {}        # NAME -> its placeholder leaf
+        self.seq0 = next(_seq)     # node numbers count down: the run's nodes are those below
 
     def recorded(self) -> int:
         """How many graph nodes the run recorded (all of them, not only the output's)."""
@@ -87,6 +87,11 @@ class Recorder:
         """item(), an index or a shape read t's value."""
         if self.free and np.any(np.isnan(t.data)):
             self._need_value(t)
+
+    def symbolic_elements(self, t):
+        """print() of a value computed from a free symbol: its elements as formulas (free_values.py)."""
+        from .free_values import elements
+        return elements(self, t)
 
     def free_symbol(self, name):
         """The placeholder a free --wrt NAME reads as (bound and marked like --set NAME)."""

@@ -24,7 +24,7 @@ def _shortest(e, syms, memo=None):
     TOGETHER_MAX_OPS operations only."""
     import sympy as sp
     memo = {} if memo is None else memo
-    if not _has_free(e, memo):
+    if not _has_free(e, memo) or _has_infinity(e, memo):
         return e
     p = _polynomial(e, syms)
     if p is None and tree_nodes(e, memo) > 4 * TOGETHER_MAX_OPS:
@@ -94,6 +94,17 @@ def _has_free(e, memo):
     for u in _post_order(e, memo, "free"):
         memo["free", u] = u.is_Symbol or any(memo["free", a] for a in u.args)
     return memo["free", e]
+
+
+def _has_infinity(e, memo):
+    """Whether e holds oo, zoo or nan (a division by a constant 0): algebra with them is not
+    sound — `zoo*x*c + zoo*d` is nan at x = 0, as the numbers are, but `together` makes it
+    `zoo*(x*c + d)`, which is not — so such a formula is shown as differentiated."""
+    import sympy as sp
+    bad = (sp.S.Infinity, sp.S.NegativeInfinity, sp.S.ComplexInfinity, sp.S.NaN)
+    for u in _post_order(e, memo, "inf"):
+        memo["inf", u] = u in bad or any(memo["inf", a] for a in u.args)
+    return memo["inf", e]
 
 
 def tree_nodes(e, memo=None) -> int:
@@ -259,8 +270,9 @@ def _evaluate(e, subs, memo):
 
 
 def verify(J, grad, point):
-    """Whether the formula at the run's point equals the numeric gradient (to 1e-6 relative);
-    None when it cannot be evaluated there (a number too large for mpmath)."""
+    """Whether the formula at the run's point equals the numeric gradient (to 1e-6 relative; an
+    infinity of the same sign; SymPy's unsigned `zoo` matching either; a value that is not real
+    matching NaN); None when it cannot be evaluated there (a number too large for mpmath)."""
     import sympy as sp
     grad = np.broadcast_to(np.asarray(grad, dtype=np.float64), J.shape)
     subs = {s: sp.Float(v) if math.isfinite(v) else (sp.nan if v != v else sp.oo * np.sign(v))
@@ -271,24 +283,27 @@ def verify(J, grad, point):
             v = _evaluate(e, subs, memo)
         except (ArithmeticError, ValueError, MemoryError):  # mpmath's exp of a huge number
             return None                                       # asks for its digits
+        g = float(grad[i])
+        if v is sp.zoo:                 # 1/0 in SymPy: an infinity without a sign (sqrt'(0),
+            if math.isinf(g):           # the derivative of 1/x at 0), where IEEE has one
+                continue
+            return False
         try:
             v = complex(sp.N(v))
         except MemoryError:
             return None
         except (TypeError, ValueError):
-            if v in (sp.zoo, sp.oo, -sp.oo):
-                v = complex(math.inf)
+            if v in (sp.oo, -sp.oo):
+                v = complex(float(v))
             else:
                 return False
-        g = float(grad[i])
-        if abs(v.imag) > 1e-9 * max(1.0, abs(v.real)):
-            return False
-        r = v.real
+        # not a real number (sqrt'(-1)): IEEE's NaN
+        r = v.real if abs(v.imag) <= 1e-9 * max(1.0, abs(v.real)) else math.nan
         if math.isnan(g) or math.isnan(r):
             if not (math.isnan(g) and math.isnan(r)):
                 return False
         elif math.isinf(g) or math.isinf(r):
-            if not (math.isinf(g) and math.isinf(r)):
+            if g != r:
                 return False
         elif abs(r - g) > 1e-8 + 1e-6 * abs(g):
             return False

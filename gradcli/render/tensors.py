@@ -154,6 +154,25 @@ def format_tensor(data, *, requires_grad: bool = False, grad_fn_name: str | None
     return _add_suffixes(_PREFIX + body, suffixes, indent, linewidth)
 
 
+def format_symbolic(texts, *, requires_grad: bool = False, grad_fn_name: str | None = None) -> str:
+    """A tensor whose elements are formula texts (an object array of str: a value computed from
+    a free symbol under --formula), in the layout of PyTorch's repr: `tensor(x**2,
+    grad_fn=<PowBackward0>)`, `tensor([x, 2*x], requires_grad=True)`, rows on their own lines."""
+    texts = np.asarray(texts, dtype=object)
+    indent = len(_PREFIX)
+
+    def nested(a, depth):
+        if a.ndim == 0:
+            return str(a[()])
+        if a.ndim == 1:
+            return "[" + ", ".join(map(str, a.tolist())) + "]"
+        sep = "," + "\n" * (a.ndim - 1) + " " * (indent + depth + 1)
+        return "[" + sep.join(nested(r, depth + 1) for r in a) + "]"
+    suffixes = [f"grad_fn=<{grad_fn_name}>"] if grad_fn_name is not None else \
+        (["requires_grad=True"] if requires_grad else [])
+    return _add_suffixes(_PREFIX + nested(texts, 0), suffixes, indent, LINEWIDTH)
+
+
 def _grad_fn_name(grad_fn) -> str | None:
     # Duck-typed so that render/ does not import autograd/: a node may be a string, or an
     # object with a `name` (attribute or method), or be known by its class name.

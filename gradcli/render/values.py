@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 import re
 
-from ..autograd.tensor import Tensor
+from ..autograd.tensor import Tensor, mode
 from ..errors import GTypeError, GValueError
-from .tensors import format_tensor
+from .tensors import format_symbolic, format_tensor
 
 
 def number_text(n) -> str:
@@ -28,11 +28,24 @@ def _is_number(value) -> bool:
     return isinstance(value, Tensor) and getattr(value, "is_int", None) is not None
 
 
+def symbolic(value):
+    """--formula with a free symbol (§12): the elements of a tensor computed from it, as formula
+    texts (it has no numbers), else None. The run's recorder (`mode.formula`) builds them."""
+    rec = mode.formula
+    if rec is None or not isinstance(value, Tensor) or not value.requires_grad:
+        return None
+    return rec.symbolic_elements(value)
+
+
 def to_text(value) -> str:
     """How `print` and the REPL show a value."""
     if _is_number(value):
         return number_text(value)
     if isinstance(value, Tensor):
+        texts = symbolic(value)
+        if texts is not None:
+            return format_symbolic(texts, requires_grad=value.requires_grad and value.grad_fn is None,
+                                   grad_fn_name=value.grad_fn.op.node_name if value.grad_fn else None)
         return format_tensor(value.data, requires_grad=value.requires_grad and value.grad_fn is None,
                              grad_fn_name=value.grad_fn.op.node_name if value.grad_fn else None)
     if value is None or isinstance(value, (bool, str)):
@@ -80,6 +93,11 @@ def format_value(value, conversion, spec, type_name) -> str:
         v = float(value.data)
         plain = int(v) if value.is_int and math.isfinite(v) else v
     elif isinstance(value, Tensor):
+        texts = symbolic(value) if value.data.ndim == 0 else None
+        if texts is not None:            # a formula (§12): a spec needs its number
+            if spec:
+                mode.formula.value_used(value)
+            return texts[()]
         if value.data.ndim == 0:
             plain = value.data.item()
         elif spec:
