@@ -33,6 +33,8 @@ class Builder:
         self.max_ops = max_ops
         self.memo = {}                  # id(node or boolean tensor) -> object array
         self.keep = []                  # what the memo's ids belong to (kept alive)
+        self.names = {}                 # a value's expression -> the symbol naming it in tangents
+        self.defs = {}                  # that symbol -> the expression
 
     def _key(self, u):
         """(memo key, node-or-cond) for a value computed from others, else None."""
@@ -117,7 +119,53 @@ class Builder:
             return eye if y is leaf else _zeros(np.shape(y.data) + X.shape)
         k = self._key(y)
         t = None if k is None else dots.get(k[0])
-        return t if t is not None else _zeros(np.shape(y.data) + X.shape)
+        return self.expand(t) if t is not None else _zeros(np.shape(y.data) + X.shape)
+
+    def name(self, e):
+        """The symbol standing for the value e in tangents (e itself when it is a symbol or a
+        number). A tangent is built over these names, and only the final one is expanded
+        (`expand`): in a deep composition the chain rule multiplies a factor per step, and
+        SymPy sorts a product's factors as it builds it, comparing them as trees: on the
+        values themselves (sin(sin(…x)), 199 deep) each step compared the whole tower
+        (cubic); on their names each comparison is one step."""
+        if not isinstance(e, sp.Expr) or e.is_Atom:
+            return e
+        s = self.names.get(e)
+        if s is None:
+            n = len(self.names)         # named in order: a product's factors stay in the order
+            s = sp.Dummy(f"v{n:06d}", real=True)    # of the trace, which SymPy sorts fast
+            self.names[e] = s
+            self.defs[s] = e
+        return s
+
+    def expand(self, t):
+        """A tangent (an object array over `name`s) in the --wrt symbols: each distinct part
+        rebuilt once, the names replaced by their values (SymPy's evaluation as it rebuilds
+        makes it what differentiating the values themselves would give)."""
+        memo = dict(self.defs)
+        out = np.empty(t.shape, dtype=object)
+        for i, e in np.ndenumerate(t):
+            stack = [e]
+            while stack:
+                u = stack[-1]
+                if u in memo:
+                    stack.pop()
+                    continue
+                if not isinstance(u, sp.Basic) or not u.args:
+                    memo[u] = u
+                    stack.pop()
+                    continue
+                parts = _operands(u)
+                todo = [a for a in parts if a not in memo]
+                if todo:
+                    stack.extend(todo)
+                    continue
+                stack.pop()
+                args = [memo[a] for a in parts]
+                same = not (u.is_Mul or u.is_Add) and all(a is b for a, b in zip(args, u.args))
+                memo[u] = u if same else u.func(*args)      # (a sum or product: unevaluated)
+            out[i] = memo[e]
+        return out
 
     def _push(self, node, ins, ts, xshape):
         """The tangent of node's output from its inputs' tangents `ts` (None: zero)."""
@@ -131,7 +179,8 @@ class Builder:
             n += v.size
         form = self.S.arr(node.op.sym(self.S, node.params,
                                       *[v if h is None else h for v, h in zip(vals, holes)]))
-        back = {h[k]: v[k] for h, v in zip(holes, vals) if h is not None for k in np.ndindex(*h.shape)}
+        back = {h[k]: self.name(v[k]) for h, v in zip(holes, vals) if h is not None
+                for k in np.ndindex(*h.shape)}
         out = np.empty(form.shape + xshape, dtype=object)
         for o in np.ndindex(*form.shape):
             f = form[o]
@@ -150,10 +199,36 @@ class Builder:
                     tk = t[k]
                     for j, tj in enumerate(tk.flat if isinstance(tk, np.ndarray) else (tk,)):
                         if tj != 0:
-                            terms[j].append(d * tj)
-            out[o] = np.array([sp.Add(*ts_j) for ts_j in terms], dtype=object).reshape(xshape) \
-                if xshape else sp.Add(*terms[0])
+                            terms[j].append(_product(d, tj))
+            out[o] = np.array([_sum(ts_j) for ts_j in terms], dtype=object).reshape(xshape) \
+                if xshape else _sum(terms[0])
         return out
+
+
+# A tangent is built unevaluated: the chain rule's product of a factor per step, or a sum of a
+# term per step, built evaluated would be flattened and sorted again at each step (quadratic in
+# the steps); `expand` gathers each nested product (or sum) and evaluates it once.
+
+def _product(d, t):
+    return t if d == 1 else sp.Mul(d, t, evaluate=False)
+
+
+def _sum(terms):
+    return sp.Add(*terms, evaluate=False)
+
+
+def _operands(u):
+    """u's args, a nested product's factors (a sum's terms) gathered into one list."""
+    if not (u.is_Mul or u.is_Add) or not any(type(a) is type(u) for a in u.args):
+        return u.args
+    out, stack = [], list(reversed(u.args))
+    while stack:
+        a = stack.pop()
+        if type(a) is type(u):
+            stack.extend(reversed(a.args))
+        else:
+            out.append(a)
+    return out
 
 
 _POOL = []          # the placeholders for a node's inputs (real, as every value on a run is)
