@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from .symbolic import SymF, symbols, tell_finite
+from .symbolic import SymF, symbols
+from .symbolic_facts import rebuild, tell_finite
 from .tensor import Node
 
 
@@ -163,7 +164,7 @@ class Builder:
                 stack.pop()
                 args = [memo[a] for a in parts]
                 same = not (u.is_Mul or u.is_Add) and all(a is b for a, b in zip(args, u.args))
-                memo[u] = u if same else u.func(*args)      # (a sum or product: unevaluated)
+                memo[u] = u if same else rebuild(u.func, args)  # (a sum or product: unevaluated)
             out[i] = memo[e]
         return out
 
