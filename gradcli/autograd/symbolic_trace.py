@@ -12,6 +12,7 @@ import sympy as sp
 
 from .symbolic import SymF, symbols
 from .symbolic_facts import rebuild, tell_finite
+from .symbolic_shared import Shared
 from .tensor import Node
 
 
@@ -36,6 +37,8 @@ class Builder:
         self.keep = []                  # what the memo's ids belong to (kept alive)
         self.names = {}                 # a value's expression -> the symbol naming it in tangents
         self.defs = {}                  # that symbol -> the expression
+        self.shared = Shared()          # values that outgrow their parts, in one fraction
+        self.chain = {}                 # id -> a tangent's product d * t (`_product`)
 
     def _key(self, u):
         """(memo key, node-or-cond) for a value computed from others, else None."""
@@ -47,6 +50,7 @@ class Builder:
         return (id(node), node) if node is not None else None
 
     def value(self, u, saved=None):
+        """u's value as an object array of SymPy expressions in the --wrt symbols."""
         if id(u) in self.symbols:
             return self.symbols[id(u)]
         k = self._key(u)
@@ -79,8 +83,9 @@ class Builder:
             if op.sym is None:
                 raise NoForm(op.name)
             xs = [self.value(x, s) for x, s in self._inputs(item)]
-            self.memo[key] = self.S.arr(op.sym(self.S, params, *xs))
-            tell_finite(op.name, xs, self.memo[key])
+            out = self.S.arr(op.sym(self.S, params, *xs))
+            tell_finite(op.name, xs, out)
+            self.memo[key] = _each(out, self.shared.reduce)
             self.keep.append(item)
 
 
@@ -200,9 +205,9 @@ class Builder:
                     tk = t[k]
                     for j, tj in enumerate(tk.flat if isinstance(tk, np.ndarray) else (tk,)):
                         if tj != 0:
-                            terms[j].append(_product(d, tj))
-            out[o] = np.array([_sum(ts_j) for ts_j in terms], dtype=object).reshape(xshape) \
-                if xshape else _sum(terms[0])
+                            terms[j].append((d, tj))
+            out[o] = np.array([_combine(ts_j, self.chain) for ts_j in terms],
+                              dtype=object).reshape(xshape) if xshape else _combine(terms[0], self.chain)
         return out
 
 
@@ -210,12 +215,64 @@ class Builder:
 # term per step, built evaluated would be flattened and sorted again at each step (quadratic in
 # the steps); `expand` gathers each nested product (or sum) and evaluates it once.
 
-def _product(d, t):
-    return t if d == 1 else sp.Mul(d, t, evaluate=False)
+def _product(d, t, chain=None):
+    """d * t unevaluated; recorded in `chain` (id -> product) as a step of a tangent's chain."""
+    if d == 1:
+        return t
+    p = sp.Mul(d, t, evaluate=False)
+    if chain is not None:
+        chain[id(p)] = p
+    return p
 
 
 def _sum(terms):
     return sp.Add(*terms, evaluate=False)
+
+
+def _combine(pairs, chain):
+    """The tangent sum of d * t over (d, t) in pairs, a tangent common to every t factored
+    out. Where a value reaches the output along two paths (`y/(1 + abs(y))` uses y twice), the
+    sum of the chain rule's products names y's tangent twice: written out, a loop of such
+    steps doubles at each step (66 steps: 2**66 operations); factored, it grows by a step."""
+    if len(pairs) <= 1:
+        return _product(*pairs[0], chain) if pairs else _sum([])
+    common = _common_tail([t for _, t in pairs], chain)
+    if common is None:
+        return _sum([_product(d, t) for d, t in pairs])
+    coefs = []
+    for d, t in pairs:
+        fs = [d]
+        while t is not common:          # t is d' * (… common): its factors down to common
+            fs.append(t.args[0])
+            t = t.args[1]
+        coefs.append(fs[0] if len(fs) == 1 else sp.Mul(*fs, evaluate=False))
+    return _product(_sum(coefs), common, chain)
+
+
+def _tail(t, chain):
+    """t, and the tangents it is a product of (t = d * t', as `_product` built it), outer first."""
+    out = [t]
+    while chain.get(id(t)) is t:
+        t = t.args[1]
+        out.append(t)
+    return out
+
+
+def _common_tail(ts, chain):
+    """The outermost tangent that every t in ts is (a product down to), when it is not a
+    number; else None."""
+    first = _tail(ts[0], chain)
+    at = {id(u): i for i, u in enumerate(first)}
+    deepest = 0
+    for t in ts[1:]:
+        for u in _tail(t, chain):
+            if id(u) in at:
+                deepest = max(deepest, at[id(u)])
+                break
+        else:
+            return None
+    c = first[deepest]
+    return None if c.is_Number else c
 
 
 def _operands(u):
@@ -257,6 +314,14 @@ def _local(f, h):
             _LOCAL.clear()
         d = _LOCAL[key] = drop_impulses(sp.diff(f, h))
     return d
+
+
+def _each(a, f):
+    """f of each element of the object array a, as a new array."""
+    out = np.empty(a.shape, dtype=object)
+    for i, e in np.ndenumerate(a):
+        out[i] = f(e)
+    return out
 
 
 def _zeros(shape):
