@@ -23,7 +23,7 @@ import numpy as np
 import sympy as sp
 
 from .ops import _count       # the table's own count
-from .symbolic_facts import _exp, _known, tell_finite
+from .symbolic_facts import _exp, _known, power, tell_finite
 
 OBJ = np.dtype(object)
 
@@ -100,7 +100,8 @@ def _tanh(u):
 
 
 def _sigmoid(u):
-    return _known(1 / (1 + _exp(-u)), u, finite=True, positive=True)
+    return _known(power(_known(1 + _exp(-u), u, finite=True, positive=True), sp.Integer(-1)), u,
+                  finite=True, positive=True)
 
 
 def _softplus(u):

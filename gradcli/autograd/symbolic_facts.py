@@ -121,6 +121,45 @@ def _exp_as_is(u) -> bool:
     return True
 
 
+_SYMBOLIC = {}            # expression -> whether a symbol is in it (`has_symbol`)
+
+
+def has_symbol(e) -> bool:
+    """Whether a symbol is in e, each distinct part visited once (remembered across calls:
+    SymPy's `is_number` walks e down to its first symbol at every ask)."""
+    memo = _SYMBOLIC
+    if len(memo) > 200_000:             # a long REPL session
+        memo.clear()
+    stack = [e]
+    while stack:
+        u = stack[-1]
+        if u in memo:
+            stack.pop()
+            continue
+        if u.is_Symbol or not u.args:
+            memo[u] = bool(u.is_Symbol)
+            stack.pop()
+            continue
+        todo = [a for a in u.args if a not in memo]
+        if todo:
+            stack.extend(todo)
+            continue
+        stack.pop()
+        memo[u] = any(memo[a] for a in u.args)
+    return memo[e]
+
+
+def power(b, e):
+    """b**e, built as it stands when SymPy's rules cannot apply: an integer exponent (not 0 or
+    1) of a sum of finite terms with a symbol in it (`Pow` asks the sum `is_number` twice, each
+    walking it down to its symbol: on a deep composition, at every step)."""
+    if (e.is_Integer and e not in (0, 1) and b.is_Add
+            and all(a.is_Number and a.is_finite or a._assumptions.get("finite") is True
+                    for a in b.args) and has_symbol(b)):
+        return sp.Pow(b, e, evaluate=False)
+    return sp.Pow(b, e)
+
+
 def _tell(e, **facts):
     """e told `facts` (what SymPy's own query would conclude and store)."""
     try:
@@ -144,7 +183,7 @@ def rebuild(func, args):
     trace's values (a tangent's) is asked the same questions as the values were."""
     if func is sp.exp:
         return _exp(args[0])
-    e = func(*args)
+    e = power(*args) if func is sp.Pow else func(*args)
     if e.is_Atom or e._assumptions.get("real") is not None:
         return e
     if func is sp.Pow and _real(args[0]) and args[1].is_Integer:

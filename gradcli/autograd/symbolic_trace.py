@@ -12,6 +12,7 @@ import sympy as sp
 
 from .symbolic import SymF, symbols
 from .symbolic_facts import rebuild, tell_finite
+from .symbolic_chain import combine, gather, operands
 from .symbolic_shared import Shared
 from .tensor import Node
 
@@ -149,6 +150,7 @@ class Builder:
         rebuilt once, the names replaced by their values (SymPy's evaluation as it rebuilds
         makes it what differentiating the values themselves would give)."""
         memo = dict(self.defs)
+        depth = {}
         out = np.empty(t.shape, dtype=object)
         for i, e in np.ndenumerate(t):
             stack = [e]
@@ -161,15 +163,18 @@ class Builder:
                     memo[u] = u
                     stack.pop()
                     continue
-                parts = _operands(u)
+                parts = operands(u)
                 todo = [a for a in parts if a not in memo]
                 if todo:
                     stack.extend(todo)
                     continue
                 stack.pop()
                 args = [memo[a] for a in parts]
-                same = not (u.is_Mul or u.is_Add) and all(a is b for a, b in zip(args, u.args))
-                memo[u] = u if same else rebuild(u.func, args)  # (a sum or product: unevaluated)
+                if u.is_Mul or u.is_Add:        # (built unevaluated: gathered here)
+                    memo[u] = gather(u.func, args, depth)
+                else:
+                    same = all(a is b for a, b in zip(args, u.args))
+                    memo[u] = u if same else rebuild(u.func, args)
             out[i] = memo[e]
         return out
 
@@ -206,87 +211,9 @@ class Builder:
                     for j, tj in enumerate(tk.flat if isinstance(tk, np.ndarray) else (tk,)):
                         if tj != 0:
                             terms[j].append((d, tj))
-            out[o] = np.array([_combine(ts_j, self.chain) for ts_j in terms],
-                              dtype=object).reshape(xshape) if xshape else _combine(terms[0], self.chain)
+            out[o] = np.array([combine(ts_j, self.chain) for ts_j in terms],
+                              dtype=object).reshape(xshape) if xshape else combine(terms[0], self.chain)
         return out
-
-
-# A tangent is built unevaluated: the chain rule's product of a factor per step, or a sum of a
-# term per step, built evaluated would be flattened and sorted again at each step (quadratic in
-# the steps); `expand` gathers each nested product (or sum) and evaluates it once.
-
-def _product(d, t, chain=None):
-    """d * t unevaluated; recorded in `chain` (id -> product) as a step of a tangent's chain."""
-    if d == 1:
-        return t
-    p = sp.Mul(d, t, evaluate=False)
-    if chain is not None:
-        chain[id(p)] = p
-    return p
-
-
-def _sum(terms):
-    return sp.Add(*terms, evaluate=False)
-
-
-def _combine(pairs, chain):
-    """The tangent sum of d * t over (d, t) in pairs, a tangent common to every t factored
-    out. Where a value reaches the output along two paths (`y/(1 + abs(y))` uses y twice), the
-    sum of the chain rule's products names y's tangent twice: written out, a loop of such
-    steps doubles at each step (66 steps: 2**66 operations); factored, it grows by a step."""
-    if len(pairs) <= 1:
-        return _product(*pairs[0], chain) if pairs else _sum([])
-    common = _common_tail([t for _, t in pairs], chain)
-    if common is None:
-        return _sum([_product(d, t) for d, t in pairs])
-    coefs = []
-    for d, t in pairs:
-        fs = [d]
-        while t is not common:          # t is d' * (… common): its factors down to common
-            fs.append(t.args[0])
-            t = t.args[1]
-        coefs.append(fs[0] if len(fs) == 1 else sp.Mul(*fs, evaluate=False))
-    return _product(_sum(coefs), common, chain)
-
-
-def _tail(t, chain):
-    """t, and the tangents it is a product of (t = d * t', as `_product` built it), outer first."""
-    out = [t]
-    while chain.get(id(t)) is t:
-        t = t.args[1]
-        out.append(t)
-    return out
-
-
-def _common_tail(ts, chain):
-    """The outermost tangent that every t in ts is (a product down to), when it is not a
-    number; else None."""
-    first = _tail(ts[0], chain)
-    at = {id(u): i for i, u in enumerate(first)}
-    deepest = 0
-    for t in ts[1:]:
-        for u in _tail(t, chain):
-            if id(u) in at:
-                deepest = max(deepest, at[id(u)])
-                break
-        else:
-            return None
-    c = first[deepest]
-    return None if c.is_Number else c
-
-
-def _operands(u):
-    """u's args, a nested product's factors (a sum's terms) gathered into one list."""
-    if not (u.is_Mul or u.is_Add) or not any(type(a) is type(u) for a in u.args):
-        return u.args
-    out, stack = [], list(reversed(u.args))
-    while stack:
-        a = stack.pop()
-        if type(a) is type(u):
-            stack.extend(reversed(a.args))
-        else:
-            out.append(a)
-    return out
 
 
 _POOL = []          # the placeholders for a node's inputs (real, as every value on a run is)
