@@ -23,7 +23,7 @@ import numpy as np
 import sympy as sp
 
 from .ops import _count       # the table's own count
-from .symbolic_facts import _exp, _known, power, tell_finite
+from .symbolic_facts import _exp, _known, applied, power, tell_finite
 
 OBJ = np.dtype(object)
 
@@ -96,7 +96,7 @@ def _map2(f):
 
 
 def _tanh(u):
-    return _known(sp.tanh(u), u, finite=True)
+    return _known(applied(sp.tanh)(u), u, finite=True)
 
 
 def _sigmoid(u):
@@ -147,9 +147,10 @@ class SymF:
 
     arr, num, const = staticmethod(arr), staticmethod(num), staticmethod(const)
     exp, log, sqrt = _map(_exp), _map(sp.log), _map(sp.sqrt)
-    sin, cos, tan, asin, acos, atan = (_map(sp.sin), _map(sp.cos), _map(sp.tan), _map(sp.asin),
+    sin, cos, tan, asin, acos, atan = (_map(applied(sp.sin)), _map(applied(sp.cos)), _map(sp.tan),
+                                       _map(sp.asin),
                                        _map(sp.acos), _map(sp.atan))
-    sinh, cosh, tanh, erf = _map(sp.sinh), _map(sp.cosh), _map(_tanh), _map(sp.erf)
+    sinh, cosh, tanh, erf = _map(sp.sinh), _map(sp.cosh), _map(_tanh), _map(applied(sp.erf))
     abs, sign, floor, ceil = _map(sp.Abs), _map(sp.sign), _map(sp.floor), _map(sp.ceiling)
     relu = _map(_relu)
     heaviside = _map(lambda u: sp.Heaviside(u, 0))

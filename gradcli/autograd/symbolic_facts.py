@@ -160,6 +160,23 @@ def power(b, e):
     return sp.Pow(b, e)
 
 
+# f(g(u)) for f and g of these is f(g(u)) as it stands: f's rules rewrite numbers, multiples of
+# pi, a minus sign, i, and f's own inverses (sin(asin(u)), tanh(atanh(u)), atan(tan(u)), …),
+# and finding there is none asks g(u) `is_number` and its pi coefficient, each walking it down
+# to its symbol: on sin(sin(…x)), 199 deep, most of the time to the formula
+_PLAIN = frozenset((sp.sin, sp.cos, sp.tanh, sp.exp, sp.erf))
+
+
+def applied(f):
+    """u -> f(u), built as it stands when u is a function of _PLAIN (and f is one), and told
+    it is real and finite when u is real (f's value is, for these f)."""
+    def build(u):
+        if f in _PLAIN and type(u) in _PLAIN and f is not sp.exp:
+            return _known(f(u, evaluate=False), u, finite=True)
+        return f(u)
+    return build
+
+
 def _tell(e, **facts):
     """e told `facts` (what SymPy's own query would conclude and store)."""
     try:
@@ -183,6 +200,8 @@ def rebuild(func, args):
     trace's values (a tangent's) is asked the same questions as the values were."""
     if func is sp.exp:
         return _exp(args[0])
+    if func in _PLAIN and len(args) == 1:
+        return applied(func)(args[0])
     e = power(*args) if func is sp.Pow else func(*args)
     if e.is_Atom or e._assumptions.get("real") is not None:
         return e
