@@ -151,11 +151,12 @@ def has_symbol(e) -> bool:
 
 def power(b, e):
     """b**e, built as it stands when SymPy's rules cannot apply: an integer exponent (not 0 or
-    1) of a sum of finite terms with a symbol in it (`Pow` asks the sum `is_number` twice, each
-    walking it down to its symbol: on a deep composition, at every step)."""
+    1) of a sum with a symbol in it and no i among its terms' factors (`Pow` asks the sum
+    `is_number` twice, each walking it down to its symbol, and whether a term is infinite,
+    which rewrites only `a + i*b`: on a deep composition, at every step)."""
     if (e.is_Integer and e not in (0, 1) and b.is_Add
-            and all(a.is_Number and a.is_finite or a._assumptions.get("finite") is True
-                    for a in b.args) and has_symbol(b)):
+            and not any(a.is_Number and not a.is_finite or a is sp.I or a.is_Mul and sp.I in a.args
+                        for a in b.args) and has_symbol(b)):
         return sp.Pow(b, e, evaluate=False)
     return sp.Pow(b, e)
 

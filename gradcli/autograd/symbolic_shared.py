@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-TOGETHER_MIN = 16         # a value of at least this many nodes written out as a tree,
+TOGETHER_MIN = 8          # a value of at least this many operations written out as a tree,
 TOGETHER_MAX = 400        # and at most this many (together walks it as a tree),
 SHARING = 2               # that many times its distinct parts, is tried as one fraction
 
@@ -18,7 +18,7 @@ class Shared:
     """`reduce` each value of a trace as it is built (sizes memoized over distinct parts)."""
 
     def __init__(self):
-        self.tree = {}            # expression -> its nodes written out as a tree
+        self.tree = {}            # expression -> its operations (non-atomic nodes) written out
         self.parts = {}           # expression -> its distinct non-atomic parts (a set)
 
     def reduce(self, e):
@@ -50,7 +50,7 @@ class Shared:
 
     def _tree(self, e):
         t = self.tree
-        return self._walk(e, t, lambda u: 1 + sum(t[a] for a in u.args))
+        return self._walk(e, t, lambda u: (1 + sum(t[a] for a in u.args)) if u.args else 0)
 
     def _parts(self, e):
         p = self.parts
