@@ -93,13 +93,13 @@ def gather(func, args, depth):
     comparing them as trees, each comparison walking down two towers as deep as the trace
     (seconds for 400 factors of a 200-deep composition). Then the numbers are multiplied
     (added), equal factors gathered into powers (equal terms into multiples), and the rest
-    kept in the trace's order, as it prints (render/formula.py prints such products as
-    stored)."""
+    kept in the trace's order, first step first, as it prints (render/formula.py prints such
+    products as stored)."""
     if not any(_depth(a, depth) > DEEP for a in args):
         return rebuild(func, args)
     mul = func is sp.Mul
     coef, seen = (sp.Integer(1) if mul else sp.Integer(0)), {}
-    for a in args:
+    for a in reversed(args):            # the chain rule's product is built outermost first
         for f in (sp.Mul.make_args(a) if mul else sp.Add.make_args(a)):
             if f.is_Number:
                 coef = coef * f if mul else coef + f

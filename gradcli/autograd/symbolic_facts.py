@@ -37,6 +37,9 @@ def _real(u, depth=3) -> bool:
         return u.is_real is True
     if u._assumptions.get("real") is True:
         return True
+    if depth > 0 and u.is_Pow and u.exp.is_Integer:     # (rebuilt by a product: untold)
+        b = u.base
+        return _real(b, depth - 1) and (u.exp >= 0 or b._assumptions.get("positive") is True)
     return depth > 0 and (u.is_Add or u.is_Mul) and all(_real(a, depth - 1) for a in u.args)
 
 
