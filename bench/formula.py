@@ -51,6 +51,10 @@ WHOLE = {        # name: (--wrt, the program, more options)
     "squares (deep)": ("x", "x = 0.9\ny = x\nfor k in range(60): y = (y ** 2) * 0.5 + x\n", ()),
     "loop with if": ("x", "x = 0.5\ny = 0.0\nfor k in range(40):\n    if y < 3: y = y + x * sin(x)\n"
                           "    else: y = y - x / 2\n", ()),
+    "sigmoid x199": ("x", "x = 0.5\ny = x\nfor k in range(199): y = sigmoid(y)\n", ()),
+    "softsign x66": ("x", "x = 0.5\ny = x\nfor k in range(66): y = y/(1+abs(y))\n", ()),
+    "exp(-y) x99": ("x", "x = 0.5\ny = x\nfor k in range(99): y = exp(-y)\n", ()),
+    "sin x199": ("x", "x = 0.5\ny = x\nfor k in range(199): y = sin(y)\n", ()),
     "Newton (sample)": ("a", (ROOT / "samples" / "formulas.g").read_text(), ("--set", "a=2")),
     "softmax entry": ("x", "x = tensor([1.0, 2.0, 3.0, 0.5, -1.0, 0.0, 2.5, 1.5])\n"
                            "y = softmax(x)[0]\n", ()),

@@ -226,3 +226,36 @@ def test_formula_at_a_singular_point_matches_the_numbers(program, grad):
             assert v is sp.nan or (v is not sp.zoo and not v.is_real), (e, v)
         elif math.isinf(g):
             assert v in (sp.zoo, sp.oo if g > 0 else -sp.oo), (e, v)
+
+
+# ----- deep traces (issue 13: at most 200 ops): a formula, not a refusal -----
+
+DEEP = {   # name: (program, a strict xfail reason or None)
+    "sin 199 deep": ("x = 0.5\ny = x\nfor k in range(199): y = sin(y)\n", None),
+    "exp(-y) 99 deep": ("x = 0.5\ny = x\nfor k in range(99): y = exp(-y)\n", None),
+    "softsign 66 deep": ("x = 0.5\ny = x\nfor k in range(66): y = y/(1+abs(y))\n", None),
+    "sigmoid 199 deep": ("x = 0.5\ny = x\nfor k in range(199): y = sigmoid(y)\n",
+                         "its text nests 1/(1 + exp(-…)) 398 parentheses deep: past the 200 "
+                         "Python's parser (sympify) takes"),
+}
+
+
+def _at(f, point):
+    """f at point, each node evaluated as it is rebuilt (xreplace: `subs` on a tree of 20,000
+    nodes takes seconds)."""
+    return complex(sp.N(f.xreplace(point)))
+
+
+@pytest.mark.parametrize("name", list(DEEP))
+def test_deep_trace_gives_a_formula_equal_to_the_gradient(name, request):
+    source, xfail = DEEP[name]
+    status, doc = run(source, wrt=["x"])
+    assert status == 0 and doc["ok"], doc
+    entry = doc["formula"]["x"]
+    assert entry["expr"] is not None, entry["reason"]
+    assert entry["verified"] is True
+    if xfail:
+        request.applymarker(pytest.mark.xfail(reason=xfail, strict=True))
+    f = sp.sympify(entry["expr"])
+    assert _at(f, {sp.Symbol("x"): sp.Float(0.5)}).real == \
+        pytest.approx(doc["gradients"]["x"], rel=1e-6, abs=1e-300)

@@ -23,6 +23,7 @@ import numpy as np
 import sympy as sp
 
 from .ops import _count       # the table's own count
+from .symbolic_facts import _exp, _known, applied, power, tell_finite
 
 OBJ = np.dtype(object)
 
@@ -94,89 +95,13 @@ def _map2(f):
     return staticmethod(lambda a, b: arr(vf(arr(a), arr(b))))
 
 
-def _known(e, u, **facts):
-    """e (a function of u), told `facts` that hold when u is real (finite): SymPy would find them, but on
-    a deep composition each query of tanh's (its real and imaginary parts, expanded) or of a
-    quotient's (the signs of its terms) walks the whole expression below, and building a loop's
-    formula asks them at every step."""
-    if not facts or u.is_Atom or e.is_Atom or u.is_real is not True:
-        return e
-    try:
-        kb = e._assumptions
-        if kb is type(e).default_assumptions:
-            kb = e._assumptions = kb.copy()
-        kb.deduce_all_facts(facts.items())
-    except (AttributeError, TypeError, ValueError):   # another SymPy: it asks them itself
-        pass
-    return e
-
-
-# ops whose value is real and finite wherever their inputs are (pow: for an exponent that is a
-# nonnegative integer); the Builder tells SymPy so of each such node (`tell_finite`)
-FINITE_OPS = frozenset(("add", "sub", "mul", "neg", "clone", "sum", "mean", "prod", "max", "min",
-                        "reshape", "permute", "broadcast_to", "getitem", "stack", "cat", "maximum",
-                        "minimum", "sin", "cos", "atan", "tanh", "sigmoid", "relu", "abs", "erf",
-                        "exp", "softplus", "matmul", "trace"))
-
-
-def _finite_real(v):
-    """Whether v is known (without asking SymPy to work it out) to be real and finite."""
-    if not isinstance(v, sp.Expr):
-        return False
-    if v.is_Number or v.is_Symbol:
-        return bool(v.is_finite and v.is_extended_real)
-    kb = v._assumptions
-    return kb.get("finite") is True and kb.get("extended_real") is True
-
-
-def tell_finite(name, xs, out):
-    """Tell the elements of `out`, the value of an op `name` on the object arrays `xs`, that they
-    are real and finite when the op keeps its real finite inputs so. A loop's value is used by
-    the next step's ops, whose construction asks it (`(y**2).is_infinite` asks y's terms, each
-    query walking the expression below: y = y**2/2 + x sixty times took 2 s in them)."""
-    if name in ("pow", "pow1"):
-        if not all(isinstance(v, sp.Integer) and v >= 0 for v in xs[1].flat):
-            return
-        xs = xs[:1]
-    elif name not in FINITE_OPS:
-        return
-    if not all(_finite_real(v) for x in xs for v in x.flat):
-        return
-    for e in out.flat:
-        if isinstance(e, sp.Expr) and not e.is_Atom:
-            try:
-                kb = e._assumptions
-                if kb is type(e).default_assumptions:
-                    kb = e._assumptions = kb.copy()
-                kb.deduce_all_facts((("finite", True), ("real", True)))
-            except (AttributeError, TypeError, ValueError):   # another SymPy: it asks itself
-                pass
-
-
-def _exp(u):
-    """exp(u), its argument's sign left unasked: exp's evaluation asks whether u is zero (exp(0)
-    is 1), and for u without a plain answer SymPy tries every sign rule on it, each walking the
-    whole expression below (as_numer_denom, free_symbols): on a deep composition of sigmoids
-    that is most of the time to the formula. A u that is 0 is the number 0 by then (SymPy's
-    arithmetic folds it), so only the question goes: u is told "zero: unknown" (what SymPy's own
-    query would store), and exp(u) that it is finite and positive (for a finite real u)."""
-    if not u.is_Atom and "zero" not in u._assumptions:
-        try:
-            kb = u._assumptions
-            if kb is type(u).default_assumptions:
-                kb = u._assumptions = kb.copy()
-            kb._tell("zero", None)
-        except (AttributeError, TypeError, ValueError):   # another SymPy: it asks itself
-            pass
-    return _known(sp.exp(u), u, finite=True, positive=True)
-
-
 def _tanh(u):
-    return _known(sp.tanh(u), u, finite=True)
+    return _known(applied(sp.tanh)(u), u, finite=True)
 
 
 def _sigmoid(u):
-    return _known(1 / (1 + _exp(-u)), u, finite=True, positive=True)
+    return _known(power(_known(1 + _exp(-u), u, finite=True, positive=True), sp.Integer(-1)), u,
+                  finite=True, positive=True)
 
 
 def _softplus(u):
@@ -222,9 +147,10 @@ class SymF:
 
     arr, num, const = staticmethod(arr), staticmethod(num), staticmethod(const)
     exp, log, sqrt = _map(_exp), _map(sp.log), _map(sp.sqrt)
-    sin, cos, tan, asin, acos, atan = (_map(sp.sin), _map(sp.cos), _map(sp.tan), _map(sp.asin),
+    sin, cos, tan, asin, acos, atan = (_map(applied(sp.sin)), _map(applied(sp.cos)), _map(sp.tan),
+                                       _map(sp.asin),
                                        _map(sp.acos), _map(sp.atan))
-    sinh, cosh, tanh, erf = _map(sp.sinh), _map(sp.cosh), _map(_tanh), _map(sp.erf)
+    sinh, cosh, tanh, erf = _map(sp.sinh), _map(sp.cosh), _map(_tanh), _map(applied(sp.erf))
     abs, sign, floor, ceil = _map(sp.Abs), _map(sp.sign), _map(sp.floor), _map(sp.ceiling)
     relu = _map(_relu)
     heaviside = _map(lambda u: sp.Heaviside(u, 0))

@@ -10,8 +10,11 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from .symbolic import SymF, symbols, tell_finite
+from .symbolic import SymF, symbols
+from .symbolic_chain import combine, gather, operands
+from .symbolic_facts import rebuild, tell_finite
 from .symbolic_kinks import at_kink
+from .symbolic_shared import Shared
 from .tensor import Node
 
 
@@ -34,6 +37,10 @@ class Builder:
         self.max_ops = max_ops
         self.memo = {}                  # id(node or boolean tensor) -> object array
         self.keep = []                  # what the memo's ids belong to (kept alive)
+        self.names = {}                 # a value's expression -> the symbol naming it in tangents
+        self.defs = {}                  # that symbol -> the expression
+        self.shared = Shared()          # values that outgrow their parts, in one fraction
+        self.chain = {}                 # id -> a tangent's product d * t (`_product`)
 
     def _key(self, u):
         """(memo key, node-or-cond) for a value computed from others, else None."""
@@ -45,6 +52,7 @@ class Builder:
         return (id(node), node) if node is not None else None
 
     def value(self, u, saved=None):
+        """u's value as an object array of SymPy expressions in the --wrt symbols."""
         if id(u) in self.symbols:
             return self.symbols[id(u)]
         k = self._key(u)
@@ -77,8 +85,9 @@ class Builder:
             if op.sym is None:
                 raise NoForm(op.name)
             xs = [self.value(x, s) for x, s in self._inputs(item)]
-            self.memo[key] = self.S.arr(op.sym(self.S, params, *xs))
-            tell_finite(op.name, xs, self.memo[key])
+            out = self.S.arr(op.sym(self.S, params, *xs))
+            tell_finite(op.name, xs, out)
+            self.memo[key] = _each(out, self.shared.reduce)
             self.keep.append(item)
 
 
@@ -118,7 +127,57 @@ class Builder:
             return eye if y is leaf else _zeros(np.shape(y.data) + X.shape)
         k = self._key(y)
         t = None if k is None else dots.get(k[0])
-        return t if t is not None else _zeros(np.shape(y.data) + X.shape)
+        return self.expand(t) if t is not None else _zeros(np.shape(y.data) + X.shape)
+
+    def name(self, e):
+        """The symbol standing for the value e in tangents (e itself when it is a symbol or a
+        number). A tangent is built over these names, and only the final one is expanded
+        (`expand`): in a deep composition the chain rule multiplies a factor per step, and
+        SymPy sorts a product's factors as it builds it, comparing them as trees: on the
+        values themselves (sin(sin(…x)), 199 deep) each step compared the whole tower
+        (cubic); on their names each comparison is one step."""
+        if not isinstance(e, sp.Expr) or e.is_Atom:
+            return e
+        s = self.names.get(e)
+        if s is None:
+            n = len(self.names)         # named in order: a product's factors stay in the order
+            s = sp.Dummy(f"v{n:06d}", real=True)    # of the trace, which SymPy sorts fast
+            self.names[e] = s
+            self.defs[s] = e
+        return s
+
+    def expand(self, t):
+        """A tangent (an object array over `name`s) in the --wrt symbols: each distinct part
+        rebuilt once, the names replaced by their values (SymPy's evaluation as it rebuilds
+        makes it what differentiating the values themselves would give)."""
+        memo = dict(self.defs)
+        depth = {}
+        out = np.empty(t.shape, dtype=object)
+        for i, e in np.ndenumerate(t):
+            stack = [e]
+            while stack:
+                u = stack[-1]
+                if u in memo:
+                    stack.pop()
+                    continue
+                if not isinstance(u, sp.Basic) or not u.args:
+                    memo[u] = u
+                    stack.pop()
+                    continue
+                parts = operands(u)
+                todo = [a for a in parts if a not in memo]
+                if todo:
+                    stack.extend(todo)
+                    continue
+                stack.pop()
+                args = [memo[a] for a in parts]
+                if u.is_Mul or u.is_Add:        # (built unevaluated: gathered here)
+                    memo[u] = gather(u.func, args, depth)
+                else:
+                    same = all(a is b for a, b in zip(args, u.args))
+                    memo[u] = u if same else rebuild(u.func, args)
+            out[i] = memo[e]
+        return out
 
     def _push(self, node, ins, ts, xshape):
         """The tangent of node's output from its inputs' tangents `ts` (None: zero)."""
@@ -132,7 +191,8 @@ class Builder:
             n += v.size
         form = self.S.arr(node.op.sym(self.S, node.params,
                                       *[v if h is None else h for v, h in zip(vals, holes)]))
-        back = {h[k]: v[k] for h, v in zip(holes, vals) if h is not None for k in np.ndindex(*h.shape)}
+        back = {h[k]: self.name(v[k]) for h, v in zip(holes, vals) if h is not None
+                for k in np.ndindex(*h.shape)}
         kink = at_kink(node)                # §8 at a tie of 3+ or a zero norm: symbolic_kinks.py
         out = np.empty(form.shape + xshape, dtype=object)
         for o in np.ndindex(*form.shape):
@@ -154,9 +214,9 @@ class Builder:
                     tk = t[k]
                     for j, tj in enumerate(tk.flat if isinstance(tk, np.ndarray) else (tk,)):
                         if tj != 0:
-                            terms[j].append(d * tj)
-            out[o] = np.array([sp.Add(*ts_j) for ts_j in terms], dtype=object).reshape(xshape) \
-                if xshape else sp.Add(*terms[0])
+                            terms[j].append((d, tj))
+            out[o] = np.array([combine(ts_j, self.chain) for ts_j in terms],
+                              dtype=object).reshape(xshape) if xshape else combine(terms[0], self.chain)
         return out
 
 
@@ -193,6 +253,14 @@ _SPECIAL = (sp.nan, sp.oo, -sp.oo, sp.zoo)
 def _special(v):
     """Whether a constant input holds a NaN or an infinity."""
     return any(e in _SPECIAL for e in v.flat)
+
+
+def _each(a, f):
+    """f of each element of the object array a, as a new array."""
+    out = np.empty(a.shape, dtype=object)
+    for i, e in np.ndenumerate(a):
+        out[i] = f(e)
+    return out
 
 
 def _zeros(shape):

@@ -27,7 +27,7 @@ import numpy as np
 from ..autograd.tensor import Node, Tensor, _seq, const, mode
 from ..errors import GValueError
 from . import budget as B
-from .simplify import count_ops, simplify_all, tree_nodes, verify as _verify
+from .simplify import count_ops, ops_bound, simplify_all, verify as _verify
 
 MAX_OPS = 5000            # --formula-max-ops: the largest trace turned into a formula
 BUILD_SECONDS = 20.0      # differentiating (the formula is refused past it)
@@ -327,8 +327,8 @@ def _too_large(formulas, max_ops):
     value three times: 20 steps, 10**14 operations), counted over its distinct parts."""
     out, memo = {}, {}
     for n, J in formulas.items():
-        if 2 * sum(tree_nodes(e, memo) for e in J.flat) <= SHOWN_OPS * max_ops:
-            continue                    # (count_ops is at most twice the nodes: no need to count)
+        if sum(ops_bound(e, memo) for e in J.flat) <= SHOWN_OPS * max_ops:
+            continue                    # (within the budget for sure: no need to count)
         ops = sum(count_ops(e, memo) for e in J.flat)
         if ops > SHOWN_OPS * max_ops:
             out[n] = (f"the formula has {ops:,} ops written out, over {SHOWN_OPS} times the "

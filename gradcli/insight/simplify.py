@@ -116,6 +116,19 @@ def tree_nodes(e, memo=None) -> int:
     return memo["nodes", e]
 
 
+def ops_bound(e, memo=None) -> int:
+    """A bound on count_ops(e) from above, over e's distinct parts: each part counts at most
+    as many operations as it has args (a sum of k terms: k - 1, a NEG; a product: its MULs, a
+    NEG and a DIV, fraction's numerator and denominator made of its factors), a Rational up to
+    2 (-1/3: NEG and DIV). Quick where count_ops is not: its `fraction` rebuilds each product,
+    sorting its factors as trees."""
+    memo = {} if memo is None else memo
+    for u in _post_order(e, memo, "bound"):
+        own = (u.p < 0) + (u.q != 1) if u.is_Rational else len(u.args)
+        memo["bound", u] = own + sum(memo["bound", a] for a in u.args)
+    return memo["bound", e]
+
+
 def count_ops(e, memo=None):
     """SymPy's count_ops(e), each distinct part counted once and multiplied by its uses: the
     same number, in time linear in the distinct parts rather than in the tree (a formula from

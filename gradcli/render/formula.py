@@ -40,8 +40,10 @@ def _fraction(expr, exact=False):
     denominator), except that a negative exponent is constant when it has no symbol in it.
     SymPy asks `is_constant()`, which on an exponent with symbols tries numbers and then
     `simplify`: on `exp(-exp(-exp(-x)))`, 99 deep, it never finishes."""
-    from sympy import Mul, Pow, S, exp
+    from sympy import Mul, S, exp
     from sympy.simplify.radsimp import fraction
+
+    from ..autograd.symbolic_facts import power
     if not exact:
         return fraction(expr, exact)
     numer, denom = [], []
@@ -52,7 +54,7 @@ def _fraction(expr, exact=False):
                 if ex is S.NegativeOne:
                     denom.append(b)
                 elif _constant(ex):
-                    denom.append(Pow(b, -ex))
+                    denom.append(power(b, -ex))
                 else:
                     numer.append(term)
                 continue
@@ -99,11 +101,85 @@ def _memo(cls):
                 key = (type(expr), expr)
                 text = memo.get(key)
                 if text is None:
-                    text = memo[key] = super()._print(expr)
+                    if (expr.is_Add or expr.is_Mul) and _deep(expr, memo):
+                        text = memo[key] = self._in_stored_order(expr)
+                    else:
+                        text = memo[key] = super()._print(expr)
                 return text
+
+            def _in_stored_order(self, expr):
+                """A sum or product of deep terms printed in SymPy's stored order: sorting
+                them for print compares their sort keys, nested tuples as deep as the terms,
+                in time quadratic in the depth (seconds for a product of 200 factors
+                cos(sin(…x)) up to 200 deep); the stored order is sorted already, and as
+                fixed."""
+                order = self._settings.get("order")
+                self._settings["order"] = "none"
+                try:
+                    return super()._print(expr)
+                finally:
+                    self._settings["order"] = order
+            if hasattr(cls, "_needs_mul_brackets"):         # LaTeX's
+                def _needs_mul_brackets(self, expr, first=False, last=False):
+                    """LatexPrinter's test, its `expr.has(Mod)` and `has(Integral, …)` (each a
+                    walk of the whole tree below, for each factor of a product) answered over
+                    distinct parts (`_contains`)."""
+                    from sympy.printing.precedence import PRECEDENCE, precedence_traditional
+                    if expr.is_Mul:
+                        if not first and expr.could_extract_minus_sign():
+                            return True
+                    elif precedence_traditional(expr) < PRECEDENCE["Mul"] or expr.is_Relational:
+                        return True
+                    mod, big = _contains(expr, self.__dict__.setdefault("_memo", {}))
+                    return bool(expr.is_Piecewise or mod or (not last and big))
+
+                def _needs_add_brackets(self, expr):
+                    return bool(expr.is_Relational or expr.is_Add
+                                or _contains(expr, self.__dict__.setdefault("_memo", {}))[0])
         Memo.__name__ = cls.__name__
         _PRINTERS[cls] = Memo
     return _PRINTERS[cls]
+
+
+DEEP = 32                 # a sum or product of terms deeper than this prints in stored order
+
+
+def _deep(expr, memo) -> bool:
+    """Whether one of expr's terms nests more than DEEP levels (depths memoized in `memo`)."""
+    stack = [expr]
+    while stack:
+        u = stack[-1]
+        if ("depth", u) in memo:
+            stack.pop()
+            continue
+        todo = [a for a in u.args if ("depth", a) not in memo]
+        if todo:
+            stack.extend(todo)
+            continue
+        stack.pop()
+        memo["depth", u] = 1 + max((memo["depth", a] for a in u.args), default=0)
+    return memo["depth", expr] > DEEP + 1
+
+
+def _contains(expr, memo):
+    """(whether expr has a Mod in it, whether it has an Integral, Product or Sum), each distinct
+    part visited once (memoized in `memo`)."""
+    from sympy import Integral, Mod, Product, Sum
+    stack = [expr]
+    while stack:
+        u = stack[-1]
+        if ("has", u) in memo:
+            stack.pop()
+            continue
+        todo = [a for a in u.args if ("has", a) not in memo]
+        if todo:
+            stack.extend(todo)
+            continue
+        stack.pop()
+        mod = isinstance(u, Mod) or any(memo["has", a][0] for a in u.args)
+        big = isinstance(u, (Integral, Product, Sum)) or any(memo["has", a][1] for a in u.args)
+        memo["has", u] = (mod, big)
+    return memo["has", expr]
 
 
 def json_object(model) -> dict:

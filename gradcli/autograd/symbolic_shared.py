@@ -1,0 +1,73 @@
+"""A trace's values that outgrow their parts, kept in one fraction while --formula builds on them.
+
+A value used twice per step (`y = y/(1 + abs(y))`) is a tree that doubles each step while its
+distinct parts grow by a few: written out, 66 steps are 2**66 operations. Such a value, while
+still small, is put in SymPy's form of one fraction (`together`, which cancels common factors
+as it multiplies), which keeps `y/(1 + abs(y))` at `x/(k*Abs(x) + 1)`.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+TOGETHER_MIN = 8          # a value of at least this many operations written out as a tree,
+TOGETHER_MAX = 400        # and at most this many (together walks it as a tree),
+SHARING = 2               # that many times its distinct parts, is tried as one fraction
+
+
+class Shared:
+    """`reduce` each value of a trace as it is built (sizes memoized over distinct parts)."""
+
+    def __init__(self):
+        self.tree = {}            # expression -> its operations (non-atomic nodes) written out
+        self.parts = {}           # expression -> its distinct non-atomic parts (a set)
+
+    def reduce(self, e):
+        """e, or its one-fraction form when e shares its parts enough to outgrow them written
+        out and that form is smaller."""
+        if not isinstance(e, sp.Expr) or e.is_Atom:
+            return e
+        n = self._tree(e)
+        if TOGETHER_MIN <= n <= TOGETHER_MAX and n >= SHARING * len(self._parts(e)):
+            c = _together(e)
+            if c is not None and self._tree(c) < n:
+                return c
+        return e
+
+    def _walk(self, e, memo, step):
+        stack = [e]
+        while stack:
+            u = stack[-1]
+            if u in memo:
+                stack.pop()
+                continue
+            todo = [a for a in u.args if a not in memo]
+            if todo:
+                stack.extend(todo)
+                continue
+            stack.pop()
+            memo[u] = step(u)
+        return memo[e]
+
+    def _tree(self, e):
+        t = self.tree
+        return self._walk(e, t, lambda u: (1 + sum(t[a] for a in u.args)) if u.args else 0)
+
+    def _parts(self, e):
+        p = self.parts
+
+        def step(u):
+            if not u.args:
+                return frozenset()
+            return frozenset().union(*(p[a] for a in u.args)) | {u}
+        return self._walk(e, p, step)
+
+
+def _together(e):
+    """SymPy's together of e, or None. (Not `cancel`: it expands, and knows no relation between
+    x and Abs(x): x/(Abs(x) + 1) at each step of y/(1 + abs(y)) grows into polynomials of
+    growing degree.)"""
+    try:
+        c = sp.together(e)
+    except (sp.PolynomialError, ValueError, TypeError, NotImplementedError):
+        return None
+    return c if isinstance(c, sp.Expr) else None
