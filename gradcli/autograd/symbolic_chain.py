@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .symbolic_facts import power, rebuild
+from .symbolic_facts import bottom_up, power, rebuild
 
 def _product(d, t, chain=None):
     """d * t unevaluated; recorded in `chain` (id -> product) as a step of a tangent's chain."""
@@ -124,17 +124,9 @@ def gather(func, args, depth):
 
 def _depth(e, memo):
     """e's depth, over its distinct parts."""
-    stack = [e]
-    while stack:
-        u = stack[-1]
-        if u in memo:
-            stack.pop()
-            continue
-        todo = [a for a in u.args if a not in memo]
-        if todo:
-            stack.extend(todo)
-            continue
-        stack.pop()
-        memo[u] = 1 + max((memo[a] for a in u.args), default=0)
-    return memo[e]
+    return bottom_up(e, _one_deeper, memo)
+
+
+def _one_deeper(u, depths):
+    return 1 + max(depths, default=0)
 

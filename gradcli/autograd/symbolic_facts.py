@@ -12,6 +12,28 @@ from __future__ import annotations
 import sympy as sp
 
 
+def bottom_up(e, step, memo, parts=None):
+    """memo[u] = step(u, the values of u's parts) for e and each of its distinct parts, parts
+    first, and memo[e]. `parts(u)` is u.args unless given; `memo` may be shared between calls
+    (what it holds is not visited again). The one walk of the formula's passes: a formula from
+    a loop is as deep as the loop (an explicit stack, no recursion) and shares its parts (each
+    visited once, not once per path to it)."""
+    stack = [e]
+    while stack:
+        u = stack[-1]
+        if u in memo:
+            stack.pop()
+            continue
+        ps = u.args if parts is None else parts(u)
+        todo = [p for p in ps if p not in memo]
+        if todo:
+            stack.extend(todo)
+            continue
+        stack.pop()
+        memo[u] = step(u, [memo[p] for p in ps])
+    return memo[e]
+
+
 def _known(e, u, **facts):
     """e (a function of u), told `facts` that hold when u is real (finite): SymPy would find them, but on
     a deep composition each query of tanh's (its real and imaginary parts, expanded) or of a
@@ -19,14 +41,7 @@ def _known(e, u, **facts):
     formula asks them at every step."""
     if not facts or u.is_Atom or e.is_Atom or not _real(u):
         return e
-    try:
-        kb = e._assumptions
-        if kb is type(e).default_assumptions:
-            kb = e._assumptions = kb.copy()
-        kb.deduce_all_facts(facts.items())
-    except (AttributeError, TypeError, ValueError):   # another SymPy: it asks them itself
-        pass
-    return e
+    return _tell(e, **facts)
 
 
 def _real(u, depth=3) -> bool:
@@ -76,13 +91,7 @@ def tell_finite(name, xs, out):
         return
     for e in out.flat:
         if isinstance(e, sp.Expr) and not e.is_Atom:
-            try:
-                kb = e._assumptions
-                if kb is type(e).default_assumptions:
-                    kb = e._assumptions = kb.copy()
-                kb.deduce_all_facts((("finite", True), ("real", True)))
-            except (AttributeError, TypeError, ValueError):   # another SymPy: it asks itself
-                pass
+            _tell(e, finite=True, real=True)
 
 
 def _exp(u):
@@ -95,13 +104,7 @@ def _exp(u):
     if _exp_as_is(u):
         return _known(sp.exp(u, evaluate=False), u, finite=True, positive=True)
     if not u.is_Atom and "zero" not in u._assumptions:
-        try:
-            kb = u._assumptions
-            if kb is type(u).default_assumptions:
-                kb = u._assumptions = kb.copy()
-            kb._tell("zero", None)
-        except (AttributeError, TypeError, ValueError):   # another SymPy: it asks itself
-            pass
+        _tell(u, zero=None)
     return _known(sp.exp(u), u, finite=True, positive=True)
 
 
@@ -133,23 +136,7 @@ def has_symbol(e) -> bool:
     memo = _SYMBOLIC
     if len(memo) > 200_000:             # a long REPL session
         memo.clear()
-    stack = [e]
-    while stack:
-        u = stack[-1]
-        if u in memo:
-            stack.pop()
-            continue
-        if u.is_Symbol or not u.args:
-            memo[u] = bool(u.is_Symbol)
-            stack.pop()
-            continue
-        todo = [a for a in u.args if a not in memo]
-        if todo:
-            stack.extend(todo)
-            continue
-        stack.pop()
-        memo[u] = any(memo[a] for a in u.args)
-    return memo[e]
+    return bottom_up(e, lambda u, has: bool(u.is_Symbol) or any(has), memo)
 
 
 def power(b, e):
@@ -182,12 +169,18 @@ def applied(f):
 
 
 def _tell(e, **facts):
-    """e told `facts` (what SymPy's own query would conclude and store)."""
+    """e told `facts` (what SymPy's own query would conclude and store). A fact may be None:
+    "unknown", asked already (SymPy stores that too)."""
     try:
         kb = e._assumptions
         if kb is type(e).default_assumptions:
             kb = e._assumptions = kb.copy()
-        kb.deduce_all_facts(facts.items())
+        known = {k: v for k, v in facts.items() if v is not None}
+        if known:
+            kb.deduce_all_facts(known.items())
+        for k, v in facts.items():
+            if v is None:
+                kb._tell(k, None)
     except (AttributeError, TypeError, ValueError):   # another SymPy: it asks them itself
         pass
     return e

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .symbolic_facts import bottom_up
+
 TOGETHER_MIN = 8          # a value of at least this many operations written out as a tree,
 TOGETHER_MAX = 400        # and at most this many (together walks it as a tree),
 SHARING = 2               # that many times its distinct parts, is tried as one fraction
@@ -33,33 +35,12 @@ class Shared:
                 return c
         return e
 
-    def _walk(self, e, memo, step):
-        stack = [e]
-        while stack:
-            u = stack[-1]
-            if u in memo:
-                stack.pop()
-                continue
-            todo = [a for a in u.args if a not in memo]
-            if todo:
-                stack.extend(todo)
-                continue
-            stack.pop()
-            memo[u] = step(u)
-        return memo[e]
-
     def _tree(self, e):
-        t = self.tree
-        return self._walk(e, t, lambda u: (1 + sum(t[a] for a in u.args)) if u.args else 0)
+        return bottom_up(e, lambda u, ns: 1 + sum(ns) if ns else 0, self.tree)
 
     def _parts(self, e):
-        p = self.parts
-
-        def step(u):
-            if not u.args:
-                return frozenset()
-            return frozenset().union(*(p[a] for a in u.args)) | {u}
-        return self._walk(e, p, step)
+        return bottom_up(e, lambda u, ps: frozenset().union(*ps) | {u} if ps else frozenset(),
+                         self.parts)
 
 
 def _together(e):

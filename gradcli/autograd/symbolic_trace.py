@@ -12,7 +12,7 @@ import sympy as sp
 
 from .symbolic import SymF, symbols
 from .symbolic_chain import combine, gather, operands
-from .symbolic_facts import rebuild, tell_finite
+from .symbolic_facts import bottom_up, rebuild, tell_finite
 from .symbolic_kinks import at_kink
 from .symbolic_shared import Shared
 from .tensor import Node
@@ -152,32 +152,14 @@ class Builder:
         makes it what differentiating the values themselves would give)."""
         memo = dict(self.defs)
         depth = {}
-        out = np.empty(t.shape, dtype=object)
-        for i, e in np.ndenumerate(t):
-            stack = [e]
-            while stack:
-                u = stack[-1]
-                if u in memo:
-                    stack.pop()
-                    continue
-                if not isinstance(u, sp.Basic) or not u.args:
-                    memo[u] = u
-                    stack.pop()
-                    continue
-                parts = operands(u)
-                todo = [a for a in parts if a not in memo]
-                if todo:
-                    stack.extend(todo)
-                    continue
-                stack.pop()
-                args = [memo[a] for a in parts]
-                if u.is_Mul or u.is_Add:        # (built unevaluated: gathered here)
-                    memo[u] = gather(u.func, args, depth)
-                else:
-                    same = all(a is b for a, b in zip(args, u.args))
-                    memo[u] = u if same else rebuild(u.func, args)
-            out[i] = memo[e]
-        return out
+
+        def step(u, args):
+            if not args:
+                return u
+            if u.is_Mul or u.is_Add:                # (built unevaluated: gathered here)
+                return gather(u.func, args, depth)
+            return u if all(a is b for a, b in zip(args, u.args)) else rebuild(u.func, args)
+        return _each(t, lambda e: bottom_up(e, step, memo, _parts))
 
     def _push(self, node, ins, ts, xshape):
         """The tangent of node's output from its inputs' tangents `ts` (None: zero)."""
@@ -245,6 +227,11 @@ def _local(f, h):
             _LOCAL.clear()
         d = _LOCAL[key] = drop_impulses(sp.diff(f, h))
     return d
+
+
+def _parts(u):
+    """What `expand` rebuilds u from: a nested product's factors (a sum's terms) in one list."""
+    return operands(u) if isinstance(u, sp.Basic) else ()
 
 
 _SPECIAL = (sp.nan, sp.oo, -sp.oo, sp.zoo)

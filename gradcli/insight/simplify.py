@@ -263,23 +263,8 @@ def _polynomial(e, syms):
 def _evaluate(e, subs, memo):
     """e at the point `subs` (Symbol -> Float), each distinct subexpression once: a formula from
     a loop shares its parts, and walking it as a tree would visit them again and again."""
-    stack = [e]
-    while stack:
-        u = stack[-1]
-        if u in memo:
-            stack.pop()
-            continue
-        if not u.args:
-            memo[u] = subs.get(u, u)
-            stack.pop()
-            continue
-        todo = [a for a in u.args if a not in memo]
-        if todo:
-            stack.extend(todo)
-            continue
-        stack.pop()
-        memo[u] = u.func(*[memo[a] for a in u.args])
-    return memo[e]
+    from ..autograd.symbolic_facts import bottom_up    # here: sympy only for --formula
+    return bottom_up(e, lambda u, vs: u.func(*vs) if vs else subs.get(u, u), memo)
 
 
 def verify(J, grad, point):

@@ -146,40 +146,21 @@ DEEP = 32                 # a sum or product of terms deeper than this prints in
 
 def _deep(expr, memo) -> bool:
     """Whether one of expr's terms nests more than DEEP levels (depths memoized in `memo`)."""
-    stack = [expr]
-    while stack:
-        u = stack[-1]
-        if ("depth", u) in memo:
-            stack.pop()
-            continue
-        todo = [a for a in u.args if ("depth", a) not in memo]
-        if todo:
-            stack.extend(todo)
-            continue
-        stack.pop()
-        memo["depth", u] = 1 + max((memo["depth", a] for a in u.args), default=0)
-    return memo["depth", expr] > DEEP + 1
+    from ..autograd.symbolic_facts import bottom_up     # here: sympy only for --formula
+    depth = bottom_up(expr, lambda u, ds: 1 + max(ds, default=0), memo.setdefault("depth", {}))
+    return depth > DEEP + 1
 
 
 def _contains(expr, memo):
     """(whether expr has a Mod in it, whether it has an Integral, Product or Sum), each distinct
     part visited once (memoized in `memo`)."""
     from sympy import Integral, Mod, Product, Sum
-    stack = [expr]
-    while stack:
-        u = stack[-1]
-        if ("has", u) in memo:
-            stack.pop()
-            continue
-        todo = [a for a in u.args if ("has", a) not in memo]
-        if todo:
-            stack.extend(todo)
-            continue
-        stack.pop()
-        mod = isinstance(u, Mod) or any(memo["has", a][0] for a in u.args)
-        big = isinstance(u, (Integral, Product, Sum)) or any(memo["has", a][1] for a in u.args)
-        memo["has", u] = (mod, big)
-    return memo["has", expr]
+    from ..autograd.symbolic_facts import bottom_up
+
+    def step(u, has):
+        return (isinstance(u, Mod) or any(m for m, _ in has),
+                isinstance(u, (Integral, Product, Sum)) or any(b for _, b in has))
+    return bottom_up(expr, step, memo.setdefault("has", {}))
 
 
 def json_object(model) -> dict:
