@@ -228,6 +228,16 @@ def test_formula_at_a_singular_point_matches_the_numbers(program, grad):
             assert v in (sp.zoo, sp.oo if g > 0 else -sp.oo), (e, v)
 
 
+def test_a_test_on_an_unsigned_infinity_leaves_the_formula_unverified():
+    """log(0) is zoo in SymPy, and clamp's test `log(x_0) < -1` cannot be ordered there: the
+    formula is given, `verified` is null (found by scripts/formula_fuzz.py: an InternalError)."""
+    status, doc = run("x = tensor([0.0, 0.0]); y = max(clamp((x).log(), min=-1))", wrt=["x"])
+    assert status == 0, doc
+    entry = doc["formula"]["x"]
+    assert entry["verified"] is None
+    assert [str(sp.sympify(e).subs({"x_0": 1, "x_1": 0.5})) for e in entry["expr"]] == ["1", "0"]
+
+
 # ----- deep traces (issue 13: at most 200 ops): a formula, not a refusal -----
 
 DEEP = {   # name: (program, a strict xfail reason or None)

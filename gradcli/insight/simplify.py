@@ -270,7 +270,8 @@ def _evaluate(e, subs, memo):
 def verify(J, grad, point):
     """Whether the formula at the run's point equals the numeric gradient (to 1e-6 relative; an
     infinity of the same sign; SymPy's unsigned `zoo` matching either; a value that is not real
-    matching NaN); None when it cannot be evaluated there (a number too large for mpmath)."""
+    matching NaN); None when it cannot be evaluated there (a number too large for mpmath, a test
+    on an infinity without a sign)."""
     import sympy as sp
     grad = np.broadcast_to(np.asarray(grad, dtype=np.float64), J.shape)
     subs = {s: sp.Float(v) if math.isfinite(v) else (sp.nan if v != v else sp.oo * np.sign(v))
@@ -281,6 +282,8 @@ def verify(J, grad, point):
             v = _evaluate(e, subs, memo)
         except (ArithmeticError, ValueError, MemoryError):  # mpmath's exp of a huge number
             return None                                       # asks for its digits
+        except TypeError:               # a test on a value that is zoo there (log(0) >= -1 in
+            return None                 # clamp's Piecewise): SymPy cannot order it
         g = float(grad[i])
         if v is sp.zoo:                 # 1/0 in SymPy: an infinity without a sign (sqrt'(0),
             if math.isinf(g):           # the derivative of 1/x at 0), where IEEE has one
