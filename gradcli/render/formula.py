@@ -27,7 +27,9 @@ def latex_text(e) -> str:
     import importlib                               # here, for start-up time: only --formula
     from sympy.printing.latex import LatexPrinter
     module = importlib.import_module("sympy.simplify")  # (`sympy.simplify` is the function)
-    fraction = module.fraction                      # the name LatexPrinter._print_Mul imports
+    fraction = getattr(module, "fraction", None)    # the name LatexPrinter._print_Mul imports
+    if fraction is None:                            # another SymPy: its own
+        return _memo(LatexPrinter)().doprint(e)
     module.fraction = _fraction
     try:
         return _memo(LatexPrinter)().doprint(e)
