@@ -10,6 +10,7 @@ import sympy as sp
 
 from .symbolic_facts import bottom_up, power, rebuild
 
+
 def _product(d, t, chain=None):
     """d * t unevaluated; recorded in `chain` (id -> product) as a step of a tangent's chain."""
     if d == 1:
@@ -85,6 +86,7 @@ def operands(u):
 
 
 DEEP = 32         # a product or sum with a factor (term) deeper than this is gathered here
+                  # (and printed as stored: render/formula.py)
 
 
 def gather(func, args, depth):
@@ -95,7 +97,7 @@ def gather(func, args, depth):
     (added), equal factors gathered into powers (equal terms into multiples), and the rest
     kept in the trace's order, first step first, as it prints (render/formula.py prints such
     products as stored)."""
-    if not any(_depth(a, depth) > DEEP for a in args):
+    if not any(depth_of(a, depth) > DEEP for a in args):
         return rebuild(func, args)
     mul = func is sp.Mul
     coef, seen = (sp.Integer(1) if mul else sp.Integer(0)), {}
@@ -122,8 +124,8 @@ def gather(func, args, depth):
     return parts[0] if len(parts) == 1 else func(*parts, evaluate=False)
 
 
-def _depth(e, memo):
-    """e's depth, over its distinct parts."""
+def depth_of(e, memo):
+    """e's depth, over its distinct parts (memoized in `memo`)."""
     return bottom_up(e, _one_deeper, memo)
 
 

@@ -89,7 +89,8 @@ class Recorder:
             self._need_value(t)
 
     def symbolic_elements(self, t):
-        """print() of a value computed from a free symbol: its elements as formulas (free_values.py)."""
+        """print() of a value computed from a free symbol: its elements as SymPy formulas, or
+        texts saying why there are none (free_values.py)."""
         from .free_values import elements
         return elements(self, t)
 

@@ -14,8 +14,9 @@ MAX_NODES = 2000          # past this, a value's formula is summarized, not prin
 
 
 def elements(rec, t):
-    """The elements of t as formula texts (an object array of t's shape), or None when t does not
-    depend on a free symbol. A formula too large to print is `<a formula of more than … operations>`."""
+    """The elements of t as formulas (an object array of t's shape, of SymPy expressions), or
+    None when t does not depend on a free symbol. Where there is none to show, each element is
+    the text saying why: `<a formula of more than … operations>`, `<no formula: …>`."""
     if not rec.free or not getattr(t, "requires_grad", False):
         return None
     free = {id(v): k for k, v in rec.free.items()}
@@ -23,7 +24,6 @@ def elements(rec, t):
         return None
     from ..autograd.symbolic import symbols               # here, for start-up time: SymPy
     from ..autograd.symbolic_trace import Builder, NoForm, TooLarge
-    from ..render.formula import expr_text
     from .simplify import tree_nodes
     syms = {id(v): symbols(k, v.data.shape) for k, v in rec.free.items()}
     too_large = np.full(np.shape(t.data), f"<a formula of more than {MAX_NODES:,} operations>",
@@ -37,7 +37,4 @@ def elements(rec, t):
     memo = {}
     if sum(tree_nodes(e, memo) for e in J.flat if hasattr(e, "args")) > MAX_NODES:
         return too_large
-    out = np.empty(J.shape, dtype=object)
-    for i, e in np.ndenumerate(J):
-        out[i] = expr_text(e)
-    return out
+    return J

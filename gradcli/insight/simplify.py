@@ -24,7 +24,8 @@ def _shortest(e, syms, memo=None):
     TOGETHER_MAX_OPS operations only."""
     import sympy as sp
     memo = {} if memo is None else memo
-    if not _has_free(e, memo) or _has_infinity(e, memo):
+    from ..autograd.symbolic_facts import has_symbol    # here: sympy only for --formula
+    if not has_symbol(e) or _has_infinity(e, memo):
         return e
     p = _polynomial(e, syms)
     if p is None and tree_nodes(e, memo) > 4 * TOGETHER_MAX_OPS:
@@ -73,27 +74,18 @@ def size(J) -> int:
     return int(sum(count_ops(e, memo) for e in J.flat))
 
 
-def _post_order(e, memo, key):
-    """The distinct parts of e not yet in memo (as (key, part)), each after its args."""
-    out, seen, stack = [], set(), [(e, False)]
-    while stack:
-        u, done = stack.pop()
-        if done:
-            out.append(u)
-            continue
-        if u in seen or (key, u) in memo:
-            continue
-        seen.add(u)
-        stack.append((u, True))
-        stack.extend((a, False) for a in u.args)
+def _walk(e, step, memo, key, parts=None):
+    """symbolic_facts.bottom_up over e's distinct parts, remembered in memo[key] (one memo holds
+    a formula's sizes, counts and facts side by side)."""
+    from ..autograd.symbolic_facts import bottom_up    # here: sympy only for --formula
+    return bottom_up(e, step, memo.setdefault(key, {}), parts)
+
+
+def _post_order(e):
+    """The distinct parts of e, each after its args."""
+    out = []
+    _walk(e, lambda u, _: out.append(u), {}, None)
     return out
-
-
-def _has_free(e, memo):
-    """Whether e has a free symbol (Basic.free_symbols walks the tree)."""
-    for u in _post_order(e, memo, "free"):
-        memo["free", u] = u.is_Symbol or any(memo["free", a] for a in u.args)
-    return memo["free", e]
 
 
 def _has_infinity(e, memo):
@@ -102,18 +94,13 @@ def _has_infinity(e, memo):
     `zoo*(x*c + d)`, which is not — so such a formula is shown as differentiated."""
     import sympy as sp
     bad = (sp.S.Infinity, sp.S.NegativeInfinity, sp.S.ComplexInfinity, sp.S.NaN)
-    for u in _post_order(e, memo, "inf"):
-        memo["inf", u] = u in bad or any(memo["inf", a] for a in u.args)
-    return memo["inf", e]
+    return _walk(e, lambda u, has: u in bad or any(has), memo, "inf")
 
 
 def tree_nodes(e, memo=None) -> int:
     """The number of nodes of e written out as a tree, over its distinct parts (at least half
     its count_ops: a Rational such as -1/3 counts 2 operations)."""
-    memo = {} if memo is None else memo
-    for u in _post_order(e, memo, "nodes"):
-        memo["nodes", u] = 1 + sum(memo["nodes", a] for a in u.args)
-    return memo["nodes", e]
+    return _walk(e, lambda u, ns: 1 + sum(ns), {} if memo is None else memo, "nodes")
 
 
 def ops_bound(e, memo=None) -> int:
@@ -122,11 +109,9 @@ def ops_bound(e, memo=None) -> int:
     NEG and a DIV, fraction's numerator and denominator made of its factors), a Rational up to
     2 (-1/3: NEG and DIV). Quick where count_ops is not: its `fraction` rebuilds each product,
     sorting its factors as trees."""
-    memo = {} if memo is None else memo
-    for u in _post_order(e, memo, "bound"):
-        own = (u.p < 0) + (u.q != 1) if u.is_Rational else len(u.args)
-        memo["bound", u] = own + sum(memo["bound", a] for a in u.args)
-    return memo["bound", e]
+    def step(u, bounds):
+        return ((u.p < 0) + (u.q != 1) if u.is_Rational else len(u.args)) + sum(bounds)
+    return _walk(e, step, {} if memo is None else memo, "bound")
 
 
 def count_ops(e, memo=None):
@@ -136,21 +121,13 @@ def count_ops(e, memo=None):
     import sympy as sp
     if not isinstance(e, sp.Expr) or e.is_Relational:
         return sp.count_ops(e)
-    memo = {} if memo is None else memo
-    stack = [e]
-    while stack:                        # post-order: the parts a's count needs, then a
-        a = stack[-1]
-        if ("ops", a) in memo:
-            stack.pop()
-            continue
-        own, parts = _count_step(a)
-        todo = [p for p in parts if ("ops", p) not in memo]
-        if todo:
-            stack.extend(todo)
-            continue
-        stack.pop()
-        memo["ops", a] = own + sum(memo["ops", p] for p in parts)
-    return memo["ops", e]
+    own = {}                            # a -> the operations counted at a itself
+
+    def parts(a):                       # the parts a's count needs
+        own[a], ps = _count_step(a)
+        return ps
+    return _walk(e, lambda a, counts: own[a] + sum(counts), {} if memo is None else memo, "ops",
+                 parts)
 
 
 def _count_step(a):
@@ -230,7 +207,7 @@ def _polynomial(e, syms):
     from sympy.polys.domains import QQ, ZZ
     from sympy.polys.rings import ring
     syms = [s for s in syms]
-    parts = _post_order(e, {}, None)
+    parts = _post_order(e)
     if _degree(parts, set(syms)) > POLYNOMIAL_MAX_DEGREE:
         return None
     K = ZZ if all(u.is_Integer for u in parts if u.is_Rational) else QQ    # ints: far faster

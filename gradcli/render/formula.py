@@ -143,14 +143,11 @@ def _memo(cls):
     return _PRINTERS[cls]
 
 
-DEEP = 32                 # a sum or product of terms deeper than this prints in stored order
-
-
 def _deep(expr, memo) -> bool:
-    """Whether one of expr's terms nests more than DEEP levels (depths memoized in `memo`)."""
-    from ..autograd.symbolic_facts import bottom_up     # here: sympy only for --formula
-    depth = bottom_up(expr, lambda u, ds: 1 + max(ds, default=0), memo.setdefault("depth", {}))
-    return depth > DEEP + 1
+    """Whether one of expr's terms nests more than symbolic_chain.DEEP levels, as `gather`
+    decides what it builds unsorted (depths memoized in `memo`)."""
+    from ..autograd.symbolic_chain import DEEP, depth_of     # here: sympy only for --formula
+    return depth_of(expr, memo.setdefault("depth", {})) > DEEP + 1
 
 
 def _contains(expr, memo):

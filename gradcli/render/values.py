@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
+
 from ..autograd.tensor import Tensor, mode
 from ..errors import GTypeError, GValueError
 from .tensors import format_symbolic, format_tensor
@@ -34,7 +36,14 @@ def symbolic(value):
     rec = mode.formula
     if rec is None or not isinstance(value, Tensor) or not value.requires_grad:
         return None
-    return rec.symbolic_elements(value)
+    J = rec.symbolic_elements(value)
+    if J is None:
+        return None
+    from .formula import expr_text          # here, for start-up time: SymPy, --formula only
+    texts = np.empty(J.shape, dtype=object)
+    for i, e in np.ndenumerate(J):
+        texts[i] = e if isinstance(e, str) else expr_text(e)
+    return texts
 
 
 def to_text(value) -> str:
@@ -42,12 +51,12 @@ def to_text(value) -> str:
     if _is_number(value):
         return number_text(value)
     if isinstance(value, Tensor):
+        leaf = value.requires_grad and value.grad_fn is None
+        node = value.grad_fn.op.node_name if value.grad_fn else None
         texts = symbolic(value)
         if texts is not None:
-            return format_symbolic(texts, requires_grad=value.requires_grad and value.grad_fn is None,
-                                   grad_fn_name=value.grad_fn.op.node_name if value.grad_fn else None)
-        return format_tensor(value.data, requires_grad=value.requires_grad and value.grad_fn is None,
-                             grad_fn_name=value.grad_fn.op.node_name if value.grad_fn else None)
+            return format_symbolic(texts, requires_grad=leaf, grad_fn_name=node)
+        return format_tensor(value.data, requires_grad=leaf, grad_fn_name=node)
     if value is None or isinstance(value, (bool, str)):
         return str(value)
     if isinstance(value, tuple):
